@@ -13,7 +13,8 @@ expected = ('version description keywords author author_email lib_name lib_path 
 missing = [o for o in expected if o not in cfg]
 assert not missing, f'settings.ini is missing: {missing}'
 
-licenses = {'apache2': ('Apache Software License 2.0', 'OSI Approved :: Apache Software License')}
+# SPDX expressions: setuptools deprecates the 'License ::' classifiers in their favour.
+licenses = {'apache2': 'Apache-2.0'}
 statuses = ['0 - Pre-Planning', '1 - Planning', '2 - Pre-Alpha', '3 - Alpha',
             '4 - Beta', '5 - Production/Stable', '6 - Mature', '7 - Inactive']
 py_versions = '3.10 3.11 3.12 3.13'.split()
@@ -26,11 +27,11 @@ setuptools.setup(
     keywords=cfg['keywords'],
     author=cfg['author'],
     author_email=cfg['author_email'],
-    license=lic[0],
+    license=lic,
+    license_files=['LICENSE'],
     classifiers=['Development Status :: ' + statuses[int(cfg['status'])],
                  'Intended Audience :: ' + cfg['audience'],
-                 'Natural Language :: ' + cfg['language'],
-                 'License :: ' + lic[1]]
+                 'Natural Language :: ' + cfg['language']]
                 + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(cfg['min_python']):]],
     url=cfg['git_url'],
     packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
