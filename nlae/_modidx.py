@@ -36,4 +36,6 @@ d = { 'settings': { 'branch': 'main',
                              'nlae.models.param_counts': ('api/models.html#param_counts', 'nlae/models.py'),
                              'nlae.models.quantization_config': ('api/models.html#quantization_config', 'nlae/models.py'),
                              'nlae.models.resolve_source': ('api/models.html#resolve_source', 'nlae/models.py'),
-                             'nlae.models.shared_base': ('api/models.html#shared_base', 'nlae/models.py')}}}
+                             'nlae.models.shared_base': ('api/models.html#shared_base', 'nlae/models.py'),
+                             'nlae.models.subject_id': ('api/models.html#subject_id', 'nlae/models.py'),
+                             'nlae.models.tokenize': ('api/models.html#tokenize', 'nlae/models.py')}}}

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['EMBEDDED', 'gguf_to_hf', 'embedded_path', 'resolve_source', 'quantization_config', 'load_tokenizer', 'load_subject',
-           'shared_base', 'param_counts']
+           'tokenize', 'shared_base', 'subject_id', 'param_counts']
 
 # %% ../nbs/api/02_models.ipynb #f5e705e2
 import copy, hashlib, os, subprocess, sys, zipfile
@@ -115,7 +115,20 @@ def load_subject(name_or_path="smollm2-135m", quant="auto", dtype=None, device=N
     if not qconfig: model.to(device)
     model_blocks(model)  # fail now, not mid-experiment, on an architecture nlae cannot hook
     model.eval().requires_grad_(False)
+    model.nlae_source = str(name_or_path)  # what to record as the subject: the name the user gave, not a cache path
     return model, load_tokenizer(source, trust_remote_code=trust_remote_code)
+
+# %% ../nbs/api/02_models.ipynb #2ed86890
+def tokenize(tokenizer, texts, max_length: int | None = None, padding_side: str = "right") -> dict:
+    "`texts` as a padded batch `{input_ids, attention_mask}`, each row starting with the tokenizer's BOS when it declares one."
+    bos = [] if tokenizer.bos_token_id is None else [tokenizer.bos_token_id]
+    rows = [bos + tokenizer(text, add_special_tokens=False).input_ids for text in texts]
+    if max_length is not None: rows = [row[:max_length] for row in rows]
+    T = max(map(len, rows))
+    pad = lambda row, fill: [fill] * (T - len(row)) + row if padding_side == "left" else row + [fill] * (T - len(row))
+    if padding_side not in ("left", "right"): raise ValueError(f"padding_side must be 'left' or 'right', got {padding_side!r}")
+    return dict(input_ids=torch.tensor([pad(r, tokenizer.pad_token_id) for r in rows]),
+                attention_mask=torch.tensor([pad([1] * len(r), 0) for r in rows]))
 
 # %% ../nbs/api/02_models.ipynb #2335eb70
 def shared_base(model, adapters=("av", "ar"), lora: LoraConfig | None = None):
@@ -125,6 +138,10 @@ def shared_base(model, adapters=("av", "ar"), lora: LoraConfig | None = None):
     for name in adapters[1:]: peft_model.add_adapter(name, lora)
     peft_model.set_adapter(adapters[0])
     return peft_model
+
+def subject_id(model) -> str:
+    "The name `model` was loaded by (`load_subject`'s argument), else its `name_or_path`."
+    return getattr(unwrap(model), "nlae_source", None) or unwrap(model).name_or_path
 
 def param_counts(model) -> dict:
     "Parameters of the base weights and of each LoRA adapter (4-bit weights count as stored, two per byte)."
