@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['NlaeError', 'LayerOutOfRange', 'UnsupportedArchitecture', 'ShapeMismatch', 'ModelNotAvailable', 'default_device',
-           'resolve_dtype', 'seed_everything', 'cache_dir', 'cached_entry']
+           'resolve_dtype', 'seed_everything', 'save_config', 'load_config', 'cache_dir', 'cached_entry']
 
 # %% ../nbs/api/00_core.ipynb #cd60efc8
-import os, random, shutil
+import dataclasses, json, os, random, shutil
 from pathlib import Path
 
 import numpy as np
@@ -50,6 +50,20 @@ def resolve_dtype(dtype=None, device=None) -> torch.dtype:
 def seed_everything(seed: int = 0):
     "Seed `random`, NumPy and torch (CPU and every GPU)."
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
+
+# %% ../nbs/api/00_core.ipynb #4b54aeee
+def save_config(config, path) -> Path:
+    "Write the dataclass `config` to `path` as indented JSON."
+    path = Path(path)
+    path.write_text(json.dumps(dataclasses.asdict(config), indent=2) + "\n")
+    return path
+
+def load_config(cls, path):
+    "The dataclass `cls` read from the JSON file `path`; unknown fields are an error that names them."
+    data = json.loads(Path(path).read_text())
+    unknown = set(data) - {f.name for f in dataclasses.fields(cls)}
+    if unknown: raise ValueError(f"{path} has fields {sorted(unknown)} that {cls.__name__} does not know; was it written by a newer nlae?")
+    return cls(**data)
 
 # %% ../nbs/api/00_core.ipynb #4a1cee5a
 def cache_dir() -> Path:
