@@ -13,13 +13,14 @@ one JSON object per line: {"text": ..., "kind": ..., "source": ...}. The sources
 * passages written by the default model, SmolLM2-135M-Instruct, from the prompt lists below (greedy decoding, so
   the same prompts, weights and library versions give the same text).
 
-Everything is deterministic: fixed module list, sorted iteration, greedy decoding, seeded sampling and shuffling,
+Everything is deterministic: fixed module list, sorted iteration, greedy decoding, seeded selection and shuffling,
 and a gzip header with mtime=0, so a rerun with the same Python, torch and transformers is byte-identical.
-The model part takes about 10 minutes on 2 CPU cores. `--save-generations F` writes the raw model outputs to F
-and `--generations F` reuses them instead of running the model (handy when tuning the filters).
+The model part costs about 24 CPU-minutes (10-12 minutes on 2 idle cores, longer on a busy machine).
+`--save-generations F` writes the raw model outputs to F and `--generations F` reuses them instead of running
+the model (handy when tuning the filters; the result is the same as a full run's).
 """
 
-import argparse, gzip, html.parser, importlib, inspect, io, json, random, re, sys, sysconfig, textwrap, time, warnings, zlib
+import argparse, gzip, hashlib, html.parser, importlib, inspect, io, json, random, re, sys, sysconfig, textwrap, time, warnings, zlib
 from collections import Counter
 from pathlib import Path
 
@@ -287,13 +288,16 @@ LIST_OR_CODE_LINE = re.compile(r"^(\s|>>>|\.\.\.|[-*+•] |\d+[.)] |[A-Za-z_][\w
 def public_members(module) -> list[tuple[str, object]]:
     "(qualified name, object) for a module, its public functions and classes, and their public methods, sorted."
     members = [(module.__name__, module)]
+    own = lambda obj: getattr(obj, "__module__", None) == module.__name__
     for name, obj in sorted(vars(module).items()):
-        if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__: continue
-        if not (inspect.isclass(obj) or inspect.isroutine(obj)): continue
+        if name.startswith("_") or not own(obj) or not (inspect.isclass(obj) or inspect.isroutine(obj)): continue
         members.append((f"{module.__name__}.{name}", obj))
         if inspect.isclass(obj):
+            # skip methods other packages patch in (transformers adds Logger.warning_once); C methods have no
+            # __module__ and are always the class's own
             members += [(f"{module.__name__}.{name}.{m}", meth) for m, meth in sorted(vars(obj).items())
-                        if not m.startswith("_") and inspect.isroutine(meth)]
+                        if not m.startswith("_") and inspect.isroutine(meth)
+                        and getattr(meth, "__module__", None) in (None, module.__name__)]
     return members
 
 
@@ -444,6 +448,11 @@ def dedup_key(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower())[:40])
 
 
+def seeded_hash(passage: dict) -> str:
+    "A stable pseudo-random sort key for a passage."
+    return hashlib.sha256(f"{SEED}\0{passage['source']}\0{passage['text']}".encode()).hexdigest()
+
+
 def assemble(candidates: list[dict]) -> list[dict]:
     "Filter, deduplicate, cap code and facts so the kinds stay balanced, and shuffle with a fixed seed."
     seen, kept = set(), []
@@ -453,14 +462,14 @@ def assemble(candidates: list[dict]) -> list[dict]:
         if c["kind"] != "code" and (not looks_english(c["text"]) or degenerate(c["text"])): continue
         if (key := dedup_key(c["text"])) in seen: continue
         seen.add(key); kept.append(c)
-    rng = random.Random(SEED)
     by_kind = {k: [c for c in kept if c["kind"] == k] for k in KINDS}
-    # Code and facts are plentiful; sample them down (seeded) to fill TARGET_TOTAL around the scarcer kinds.
-    by_kind["code"] = rng.sample(by_kind["code"], min(len(by_kind["code"]), round(CODE_SHARE * TARGET_TOTAL)))
+    # Code and facts are plentiful: keep the first ones in a seeded hash order, which (unlike random.sample) keeps
+    # the same passages when another Python version adds or drops a few candidates.
+    by_kind["code"] = sorted(by_kind["code"], key=seeded_hash)[:round(CODE_SHARE * TARGET_TOTAL)]
     room = TARGET_TOTAL - sum(len(v) for k, v in by_kind.items() if k != "facts")
-    by_kind["facts"] = rng.sample(by_kind["facts"], min(len(by_kind["facts"]), max(room, 0)))
+    by_kind["facts"] = sorted(by_kind["facts"], key=seeded_hash)[:max(room, 0)]
     passages = [dict(text=c["text"], kind=c["kind"], source=c["source"]) for k in KINDS for c in by_kind[k]]
-    rng.shuffle(passages)
+    random.Random(SEED).shuffle(passages)
     return passages
 
 
@@ -481,6 +490,11 @@ def main():
     args = parser.parse_args()
     start = time.perf_counter()
 
+    # The standard library first: torch and transformers patch some of it (inspect.getfile, logging.Logger)
+    docs, code = docstring_passages()
+    stdlib = docs + code + topic_passages() + idle_passages()
+    print("stdlib candidates:", dict(Counter(p["kind"] for p in stdlib)))
+
     if args.generations:
         generations = [json.loads(l) for l in args.generations.read_text(encoding="utf-8").splitlines()]
     else:
@@ -492,10 +506,6 @@ def main():
         if (text := clean_generation(g)) is not None:
             model_texts.append(dict(text=text, kind=g["kind"], source=f"smollm2-135m greedy: {g['id']}"))
     print(f"model: kept {len(model_texts)} of {len(generations)} replies")
-
-    docs, code = docstring_passages()
-    stdlib = docs + code + topic_passages() + idle_passages()
-    print("stdlib candidates:", dict(Counter(p["kind"] for p in stdlib)))
 
     passages = assemble(model_texts + stdlib)
     write_jsonl_gz(passages, args.out)
