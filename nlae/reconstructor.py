@@ -121,7 +121,7 @@ class NLA:
         "The trainable parameters of `role`."
         return list(self.named_parameters(role).values())
 
-# %% ../nbs/api/06_reconstructor.ipynb #35a03880
+# %% ../nbs/api/06_reconstructor.ipynb #b3f0075d
 def _batches(n, size): return [slice(i, min(i + size, n)) for i in range(0, n, size)]
 
 def _nla_verbalize(self: NLA, acts_BD, batch_size: int = 32, do_sample: bool = False, temperature: float = 1.0,
@@ -164,7 +164,7 @@ def _nla_av_loss(self: NLA, acts_BD, explanations: list[str]) -> torch.Tensor:
     T, P = batch["input_ids"].shape[1], len(self.prompt.input_ids)
     with inject(self.model, positions_B, rescale(acts_BD.float(), self.config.injection_scale)):
         logits_BKV = self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
-                                logits_to_keep=T - P + 1).logits
+                                logits_to_keep=T - P + 1, use_cache=False).logits  # no KV cache to build in training
     return F.cross_entropy(logits_BKV[:, :-1].flatten(0, 1).float(), batch["labels"][:, P:].flatten(), ignore_index=-100)
 
 for _f in (_nla_verbalize, _nla_explain, _nla_reconstruct, _nla_roundtrip, _nla_ar_forward, _nla_av_loss):
