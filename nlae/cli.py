@@ -108,7 +108,7 @@ def demo(config: DemoConfig = DemoConfig()) -> dict:
     _log(f"saved the NLA, plots and results.json in {out}/", start)
     return results
 
-# %% ../nbs/api/12_cli.ipynb #ecc38e18
+# %% ../nbs/api/12_cli.ipynb #1adcf837
 def _rl_stage(nla: NLA, ds, eval_rows: int, config: RLConfig, checkpoint_dir, monitor_rows: int = 32) -> list[dict]:
     "RL on the training split, watching held-out rows `eval_rows … eval_rows + monitor_rows` (those after the reported ones)."
     monitor = ds.eval.select(range(eval_rows, min(len(ds.eval), eval_rows + monitor_rows)))
@@ -135,31 +135,33 @@ def train(stage: str, data: str, nla: str | None = None, out_dir: str = "nlae-tr
     rank, world = process_rank_world()
     ds = load_activation_dataset(data)
     if nla is None and stage != "ar": raise ValueError(f"--stage {stage} continues a trained NLA: pass --nla DIR (a folder written by nla.save)")
-    if nla is not None: model = _open_nla(nla, ds, device)
+    if nla is not None: trained = _open_nla(nla, ds, device)
     else:
         subject = load_subject(ds.meta["subject"], device=device)
-        model = NLA.from_subject(subject, ds.layer, ds.injection_scale, mean_D=ds.mean_D, seed=config.seed, subject_name=ds.meta["subject"])
+        trained = NLA.from_subject(subject, ds.layer, ds.injection_scale, mean_D=ds.mean_D, seed=config.seed, subject_name=ds.meta["subject"])
     n = min(eval_rows, len(ds.eval))
     results = dict(stage=stage, data=str(data), nla_from=nla, processes=world, config=dataclasses.asdict(config))
     if stage == "rl":
         reported = stack_acts(ds.eval.select(range(n)))
-        results["fve_before"] = heldout_fve(model, reported)
-        history = _rl_stage(model, ds, n, config, out/"checkpoints")
-        results["fve_after"] = heldout_fve(model, reported)
+        results["fve_before"] = heldout_fve(trained, reported)
+        history = _rl_stage(trained, ds, n, config, out/"checkpoints")
+        results["fve_after"] = heldout_fve(trained, reported)
         results.update(n_eval=n, fve_monitor_first=history[0]["fve"], fve_monitor_best=max(h["fve"] for h in history if "fve" in h))
         figure = plot_rl(history)
     else:
-        with PartialState().main_process_first():  # process 0 writes the summary cache, the others read it
-            summaries = summarize_dataset(ds, LocalSummarizer(model) if summarizer == "local" else HeuristicSummarizer(), splits=("train",))
+        # process 0 writes the summary cache, the others read it; a local summarizer is the subject itself, adapters off
+        with PartialState().main_process_first(), trained.model.disable_adapter():
+            writer = LocalSummarizer((trained.model, trained.tokenizer)) if summarizer == "local" else HeuristicSummarizer()
+            summaries = summarize_dataset(ds, writer, splits=("train",))
         fit = train_ar if stage == "ar" else train_av
         args = (summaries["train"], stack_acts(ds.train)) if stage == "ar" else (stack_acts(ds.train), summaries["train"])
-        history = fit(model, *args, config, out/"checkpoints")
+        history = fit(trained, *args, config, out/"checkpoints")
         results.update(loss_first=history[0]["loss"], loss_last=history[-1]["loss"])
         figure = plot_losses({f"{stage.upper()} SFT": history})
-    results["ranks_identical"] = ranks_agree(model.parameters("av") + model.parameters("ar"))
+    results["ranks_identical"] = ranks_agree(trained.parameters("av") + trained.parameters("ar"))
     results["seconds"] = round(time.time() - start)
     if rank == 0:
-        model.save(out/"nla")
+        trained.save(out/"nla")
         figure.savefig(out/f"{stage}.png", dpi=100)
         (out/"history.json").write_text(json.dumps(history, indent=1))
         (out/"results.json").write_text(json.dumps(results, indent=1))
