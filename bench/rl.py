@@ -23,7 +23,8 @@ def child(args) -> dict:
     "Build one design, run a warm-up step and a timed step, and report its figures."
     from nlae.models import load_subject
     from nlae.reconstructor import NLA, nla_mse
-    from nlae.rl import (RLConfig, _injected, _prompt_rows, add_reference, completion_logprobs, group_advantages,
+    from nlae.verbalizer import prompt_rows
+    from nlae.rl import (RLConfig, _injected, add_reference, completion_logprobs, group_advantages,
                          nla_rewards, policy_loss, rl_step, sample_rollouts)
     if args.design == "bare": return dict(peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     # one forward/backward pass over all rollouts in both designs, so that their activations are alike and the
@@ -65,7 +66,7 @@ def child(args) -> dict:
             mse_N = nla_mse(ar.ar_forward(texts), acts_ND)
             mse_N.mean().backward(); ar_opt.step(); ar_opt.zero_grad()
             adv_N = group_advantages(nla_rewards(mse_N, rollouts.explanations, rollouts.truncated_N).view(-1, args.group)).flatten()
-            ids_NT = _prompt_rows(av, len(acts_ND))
+            ids_NT = prompt_rows(av.prompt, len(acts_ND), acts_ND.device)
             with torch.no_grad(), _injected(ref, ids_NT, acts_ND):
                 ref.model.set_adapter("av"); ref_logp = completion_logprobs(ref, rollouts.ids_NC)
             av.model.set_adapter("av")

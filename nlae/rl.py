@@ -7,7 +7,7 @@ __all__ = ['RLConfig', 'group_advantages', 'clipped_objective', 'kl_estimate', '
            'completion_mask', 'sample_rollouts', 'completion_logprobs', 'reference_parameters', 'add_reference',
            'rl_step', 'heldout_fve', 'train_rl', 'lora_param_count', 'estimate_rl_memory', 'plot_rl']
 
-# %% ../nbs/api/08_rl.ipynb #44f550ea
+# %% ../nbs/api/08_rl.ipynb #6e466e9d
 import copy, json, math, time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,10 +19,10 @@ from tqdm.auto import tqdm
 from .core import NlaeError
 from .evaluate import fve
 from .hooks import inject
-from .reconstructor import NLA, nla_mse
-from .train import (NonFiniteLoss, _load_checkpoint, _save_checkpoint, average_grads, batch_rows,
-                        mean_across_processes, process_rank_world, shard_rows)
-from .verbalizer import Explanation, marker_positions, parse_explanation, rescale
+from .reconstructor import NLA, _batches, nla_mse
+from .train import (NonFiniteLoss, _load_checkpoint, _save_checkpoint, batch_rows, bf16_autocast,
+                        mean_across_processes, optimizer_step, process_rank_world, shard_rows)
+from .verbalizer import Explanation, generate_injected, marker_positions, parse_explanation, prompt_rows, rescale
 
 # %% ../nbs/api/08_rl.ipynb #04061c49
 @dataclass
@@ -110,10 +110,7 @@ def completion_mask(ids_NC: torch.Tensor, eos_id: int | None) -> tuple[torch.Ten
     first_N = torch.where(ended_N, is_eos_NC.int().argmax(1), C)
     return torch.arange(C, device=ids_NC.device)[None] <= first_N[:, None], ~ended_N
 
-# %% ../nbs/api/08_rl.ipynb #c6e5d84a
-def _prompt_rows(nla: NLA, n: int) -> torch.Tensor:
-    return torch.tensor([nla.prompt.input_ids] * n, device=nla.head.weight.device)
-
+# %% ../nbs/api/08_rl.ipynb #bc2297c8
 def _injected(nla: NLA, ids_NT: torch.Tensor, acts_ND: torch.Tensor):
     "Inject `acts_ND` at the marker of each row (checked) for the forward and backward passes inside the block."
     return inject(nla.model, marker_positions(ids_NT, nla.prompt), rescale(acts_ND.float(), nla.config.injection_scale))
@@ -122,19 +119,16 @@ def sample_rollouts(nla: NLA, acts_ND: torch.Tensor, temperature: float = 1.0, m
     "One sampled explanation of each row of `acts_ND` from the AV (repeat rows to sample a group)."
     tok = nla.tokenizer
     nla.model.set_adapter("av")
-    ids_NT = _prompt_rows(nla, len(acts_ND))
-    with torch.no_grad(), _injected(nla, ids_NT, acts_ND):
-        out_NT = nla.model.generate(input_ids=ids_NT, attention_mask=torch.ones_like(ids_NT), do_sample=True,
-                                    temperature=temperature, top_k=0, top_p=1.0, max_new_tokens=max_new_tokens,
-                                    pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id)
-    ids_NC = out_NT[:, ids_NT.shape[1]:]
+    with torch.no_grad():  # stop at the eos that `completion_mask` looks for, not at another the model's config may name
+        ids_NC = generate_injected(nla.model, tok, nla.prompt, acts_ND, nla.config.injection_scale, max_new_tokens,
+                                   temperature, eos_token_id=tok.eos_token_id)
     mask_NC, truncated_N = completion_mask(ids_NC, tok.eos_token_id)
     texts = [tok.decode(ids[m], skip_special_tokens=True) for ids, m in zip(ids_NC, mask_NC)]
     return Rollouts(ids_NC, mask_NC, [parse_explanation(t) for t in texts], truncated_N)
 
 def completion_logprobs(nla: NLA, ids_NC: torch.Tensor, temperature: float = 1.0) -> torch.Tensor:
     "`logp_NC` of each completion token under the active adapter; call it inside `_injected` (the prompt holds the marker)."
-    ids_NT = torch.cat([_prompt_rows(nla, len(ids_NC)), ids_NC], 1)
+    ids_NT = torch.cat([prompt_rows(nla.prompt, len(ids_NC), ids_NC.device), ids_NC], 1)
     C = ids_NC.shape[1]
     logits_NCV = nla.model(input_ids=ids_NT, attention_mask=torch.ones_like(ids_NT), logits_to_keep=C + 1,
                            use_cache=False).logits[:, :-1]  # a KV cache would only cost memory here
@@ -153,29 +147,18 @@ def add_reference(nla: NLA) -> dict:
     for p in ref.values(): p.requires_grad_(False)
     return ref
 
-# %% ../nbs/api/08_rl.ipynb #3f3ee73d
-def _chunks(n: int, size: int): return [slice(i, min(i + size, n)) for i in range(0, n, size)]
-
+# %% ../nbs/api/08_rl.ipynb #3c4952b7
 def _check_finite(value: torch.Tensor, what: str, step: int):
     if not torch.isfinite(value).all():
         raise NonFiniteLoss(f"RL step {step}: {what} is not finite ({value.flatten()[:4].tolist()}); "
                             "nothing from this step reached the weights. Lower the learning rates or check the activations.")
-
-def _update(params: list, optimizer, max_grad_norm: float, what: str, step: int):
-    "Average gradients across processes, clip, and step, unless the gradient is NaN/inf."
-    average_grads(params)
-    norm = torch.nn.utils.clip_grad_norm_(params, max_grad_norm)
-    if not torch.isfinite(norm):
-        optimizer.zero_grad(set_to_none=True)
-        _check_finite(norm, f"the {what} gradient norm", step)
-    optimizer.step(); optimizer.zero_grad(set_to_none=True)
 
 def rl_step(nla: NLA, acts_BD: torch.Tensor, config: RLConfig, av_optimizer, ar_optimizer, step: int = 0,
             reward_fn=None) -> dict:
     "One GRPO step on this process's activations `acts_BD`; returns what it measured."
     G, device = config.group_size, nla.head.weight.device
     acts_ND = acts_BD.float().to(device).repeat_interleave(G, 0)
-    N, autocast = len(acts_ND), torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.type == "cuda")
+    N, autocast = len(acts_ND), bf16_autocast(device)
     started = time.time()
     with autocast: rollouts = sample_rollouts(nla, acts_ND, config.temperature, config.max_new_tokens)
     sampled = time.time()
@@ -187,12 +170,12 @@ def rl_step(nla: NLA, acts_BD: torch.Tensor, config: RLConfig, av_optimizer, ar_
     ar_params = nla.parameters("ar")
     for p in ar_params: p.requires_grad_(True)
     mse_N = torch.empty(N)
-    for s in _chunks(N, config.micro_batch):
+    for s in _batches(N, config.micro_batch):
         with autocast: mse = nla_mse(nla.ar_forward(texts[s]), acts_ND[s])
         _check_finite(mse.detach(), "the AR's reconstruction error", step)
         (mse.sum() / N).backward()
         mse_N[s] = mse.detach().cpu()
-    if config.ar_lr > 0: _update(ar_params, ar_optimizer, config.max_grad_norm, "AR", step)
+    if config.ar_lr > 0: optimizer_step(ar_params, ar_optimizer, config.max_grad_norm, f"RL step {step}, AR")
     else: ar_optimizer.zero_grad(set_to_none=True)
 
     rewards_N = nla_rewards(mse_N, rollouts.explanations, rollouts.truncated_N, config.penalty) if reward_fn is None \
@@ -200,7 +183,7 @@ def rl_step(nla: NLA, acts_BD: torch.Tensor, config: RLConfig, av_optimizer, ar_
     _check_finite(rewards_N, "the reward", step)
     adv_N = group_advantages(rewards_N.view(-1, G)).flatten().to(device)
     ids_NC, mask_NC = rollouts.ids_NC, rollouts.mask_NC
-    ids_NT = _prompt_rows(nla, N)
+    ids_NT = prompt_rows(nla.prompt, N, device)
 
     # log-probabilities under the frozen reference, and under the AV as it sampled (needed when it updates more than once)
     ref_logp_NC = torch.empty(ids_NC.shape, device=device)
@@ -209,7 +192,7 @@ def rl_step(nla: NLA, acts_BD: torch.Tensor, config: RLConfig, av_optimizer, ar_
         for adapter, out in (("ref", ref_logp_NC), ("av", old_logp_NC)):
             if out is None: continue
             nla.model.set_adapter(adapter)
-            for s in _chunks(N, config.micro_batch):
+            for s in _batches(N, config.micro_batch):
                 with autocast, _injected(nla, ids_NT[s], acts_ND[s]): out[s] = completion_logprobs(nla, ids_NC[s], config.temperature)
 
     nla.model.set_adapter("av")
@@ -217,7 +200,7 @@ def rl_step(nla: NLA, acts_BD: torch.Tensor, config: RLConfig, av_optimizer, ar_
     for p in av_params: p.requires_grad_(True)
     stats = dict(kl=0.0, clip_fraction=0.0, loss=0.0)
     for epoch in range(config.policy_epochs):
-        for s in _chunks(N, config.micro_batch):
+        for s in _batches(N, config.micro_batch):
             with autocast, _injected(nla, ids_NT[s], acts_ND[s]):
                 logp_NC = completion_logprobs(nla, ids_NC[s], config.temperature)
                 old = logp_NC.detach() if old_logp_NC is None else old_logp_NC[s]
@@ -228,7 +211,7 @@ def rl_step(nla: NLA, acts_BD: torch.Tensor, config: RLConfig, av_optimizer, ar_
             if epoch == config.policy_epochs - 1:  # report the last pass, token-weighted over micro-batches
                 share = mask_NC[s].sum().item() / max(1, mask_NC.sum().item())
                 stats = {k: stats[k] + share * part[k] for k in ("kl", "clip_fraction")} | dict(loss=stats["loss"] + loss.item())
-        _update(av_params, av_optimizer, config.max_grad_norm, "AV", step)
+        optimizer_step(av_params, av_optimizer, config.max_grad_norm, f"RL step {step}, AV")
     nla.model.eval()
     trained = time.time()
 

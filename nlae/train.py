@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['SFTConfig', 'lr_factor', 'batch_rows', 'process_rank_world', 'shard_rows', 'average_grads', 'mean_across_processes',
-           'ranks_agree', 'NonFiniteLoss', 'sft', 'train_ar', 'train_av', 'plot_losses']
+           'ranks_agree', 'NonFiniteLoss', 'bf16_autocast', 'optimizer_step', 'sft', 'train_ar', 'train_av',
+           'plot_losses']
 
 # %% ../nbs/api/07_train.ipynb #a422caf7
 import hashlib, json, math, shutil
@@ -117,9 +118,22 @@ def _load_checkpoint(folder: Path, params: dict, optimizers: list) -> dict:
             if opt: opt.state[p] = {k.split(".", 1)[1]: v.to(p.device) for k, v in moments.items() if k.split(".", 1)[0] == str(i)}
     return json.loads((folder/"state.json").read_text())
 
-# %% ../nbs/api/07_train.ipynb #15c30438
+# %% ../nbs/api/07_train.ipynb #27d5f917
 class NonFiniteLoss(NlaeError, FloatingPointError):
     "A NaN or infinite loss or gradient; training stopped before it reached the weights."
+
+def bf16_autocast(device):
+    "bf16 autocast on CUDA; on CPU a no-op (training there is fp32)."
+    return torch.autocast("cuda", dtype=torch.bfloat16, enabled=torch.device(device).type == "cuda")
+
+def optimizer_step(params: list, optimizer, max_grad_norm: float, where: str):
+    "Average the gradients across processes, clip them and step; a NaN/inf gradient norm raises and moves nothing."
+    average_grads(params)
+    norm = torch.nn.utils.clip_grad_norm_(params, max_grad_norm)
+    if not torch.isfinite(norm):
+        optimizer.zero_grad(set_to_none=True)
+        raise NonFiniteLoss(f"{where}: gradient norm is {norm.item()}; nothing from this step was saved.")
+    optimizer.step(); optimizer.zero_grad(set_to_none=True)
 
 def sft(nla: NLA, role: str, loss_fn, n_rows: int, config: SFTConfig, checkpoint_dir=None, desc: str | None = None) -> list[dict]:
     "Train `role`'s parameters to minimise `loss_fn(rows)`, resuming from `checkpoint_dir`; returns the history of losses."
@@ -136,8 +150,7 @@ def sft(nla: NLA, role: str, loss_fn, n_rows: int, config: SFTConfig, checkpoint
         if state["config"] != asdict(config):
             raise ValueError(f"{folder} was written with {state['config']}, not {asdict(config)}; use another checkpoint_dir or the same config")
         start, history = state["step"], state["history"]
-    device = next(iter(params.values())).device
-    autocast = torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.type == "cuda")
+    autocast = bf16_autocast(next(iter(params.values())).device)
     rank, world = process_rank_world()
     bar = tqdm(range(start, config.steps), desc=desc or f"{role} SFT", initial=start, total=config.steps, disable=rank != 0)
     for step in bar:
@@ -152,13 +165,8 @@ def sft(nla: NLA, role: str, loss_fn, n_rows: int, config: SFTConfig, checkpoint
                                     f"check those rows for NaN/inf and lower lr. Nothing from this step was saved.")
             loss.backward()
             total += loss.item()
-        average_grads(params.values())
         total = mean_across_processes(total)
-        grad_norm = torch.nn.utils.clip_grad_norm_(params.values(), config.max_grad_norm)
-        if not torch.isfinite(grad_norm):
-            optimizer.zero_grad(set_to_none=True)
-            raise NonFiniteLoss(f"{desc or role} step {step}: gradient norm is {grad_norm.item()}; nothing from this step was saved.")
-        optimizer.step(); optimizer.zero_grad(set_to_none=True)
+        optimizer_step(list(params.values()), optimizer, config.max_grad_norm, f"{desc or role} step {step}")
         history.append(dict(step=step, loss=total, lr=optimizer.param_groups[0]["lr"]))
         bar.set_postfix(loss=f"{total:.4f}")
         if folder and ((step + 1) % config.checkpoint_every == 0 or step + 1 == config.steps):

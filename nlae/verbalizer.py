@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['AV_TEMPLATE', 'MARKER_CANDIDATES', 'InjectionError', 'AVPrompt', 'build_av_prompt', 'marker_positions', 'rescale',
-           'verbalize', 'Explanation', 'format_explanation', 'parse_explanation', 'av_sft_batch']
+           'prompt_rows', 'generate_injected', 'verbalize', 'Explanation', 'format_explanation', 'parse_explanation',
+           'av_sft_batch']
 
 # %% ../nbs/api/05_verbalizer.ipynb #a31d4237
 import re
@@ -80,25 +81,33 @@ def marker_positions(input_ids_BT, prompt: AVPrompt) -> torch.Tensor:
                              f"expected ids {prompt.neighbours}. The tokenizer splits the prompt differently from when it was built.")
     return positions_B
 
-# %% ../nbs/api/05_verbalizer.ipynb #d5e1d2a3
+# %% ../nbs/api/05_verbalizer.ipynb #1e068ebc
 def rescale(x_BD: torch.Tensor, norm: float) -> torch.Tensor:
     "Each row of `x_BD` rescaled to L2 norm `norm`."
     return x_BD * (norm / x_BD.norm(dim=-1, keepdim=True).clamp_min(1e-12))
 
-def verbalize(model, tokenizer, prompt: AVPrompt, acts_BD: torch.Tensor, scale: float, max_new_tokens: int = 48,
-              do_sample: bool = False, temperature: float = 1.0) -> list[str]:
-    "The AV's raw text for each vector in `acts_BD`, injected at the prompt's marker at norm `scale`."
+def prompt_rows(prompt: AVPrompt, n: int, device=None) -> torch.Tensor:
+    "`ids_NT`: the AV prompt's ids in `n` identical rows."
+    return torch.tensor([prompt.input_ids] * n, device=device)
+
+def generate_injected(model, tokenizer, prompt: AVPrompt, acts_BD: torch.Tensor, scale: float, max_new_tokens: int = 48,
+                      temperature: float | None = None, **generate_kwargs) -> torch.Tensor:
+    "`ids_BC`: the tokens generated after the AV prompt with each vector of `acts_BD` injected at the marker at norm `scale`; greedy unless a `temperature` is given."
     d_model = unwrap(model).config.hidden_size
     if acts_BD.ndim != 2 or acts_BD.shape[1] != d_model:
         raise ShapeMismatch(f"acts must be (batch, d_model={d_model}), got {tuple(acts_BD.shape)}")
-    device = next(model.parameters()).device
-    ids_BT = torch.tensor([prompt.input_ids] * len(acts_BD), device=device)
-    positions_B = marker_positions(ids_BT, prompt)
-    sampling = dict(do_sample=True, temperature=temperature, top_p=1.0, top_k=0) if do_sample else dict(do_sample=False)
-    with inject(model, positions_B, rescale(acts_BD.float(), scale)):
+    ids_BT = prompt_rows(prompt, len(acts_BD), next(model.parameters()).device)
+    sampling = dict(do_sample=False) if temperature is None else dict(do_sample=True, temperature=temperature, top_p=1.0, top_k=0)
+    with inject(model, marker_positions(ids_BT, prompt), rescale(acts_BD.float(), scale)):
         out_BT = model.generate(input_ids=ids_BT, attention_mask=torch.ones_like(ids_BT), max_new_tokens=max_new_tokens,
-                                pad_token_id=tokenizer.pad_token_id, **sampling)
-    return tokenizer.batch_decode(out_BT[:, ids_BT.shape[1]:], skip_special_tokens=True)
+                                pad_token_id=tokenizer.pad_token_id, **sampling, **generate_kwargs)
+    return out_BT[:, ids_BT.shape[1]:]
+
+def verbalize(model, tokenizer, prompt: AVPrompt, acts_BD: torch.Tensor, scale: float, max_new_tokens: int = 48,
+              do_sample: bool = False, temperature: float = 1.0) -> list[str]:
+    "The AV's raw text for each vector in `acts_BD`, injected at the prompt's marker at norm `scale`."
+    ids_BC = generate_injected(model, tokenizer, prompt, acts_BD, scale, max_new_tokens, temperature if do_sample else None)
+    return tokenizer.batch_decode(ids_BC, skip_special_tokens=True)
 
 # %% ../nbs/api/05_verbalizer.ipynb #5d0cf20c
 class Explanation(NamedTuple):
