@@ -7,21 +7,17 @@ L+1 of the blocks, so it cannot beat the backbone by more than n_blocks/(L+1).
     python bench/extract.py                 # SmolLM2-135M, L=20, CPU fp32
     python bench/extract.py --device cuda   # the CUDA default (4-bit)
 """
-import argparse, statistics, time
+import argparse, statistics
 
 import torch
 
 from nlae.hooks import model_backbone, model_blocks, resid_post
 from nlae.models import load_subject
 
+from _timing import interleaved_times  # bench/_timing.py: this script's folder is on sys.path
+
 TEXT = ("Natural language autoencoders explain a language model's activations in words and check, by "
         "reconstructing the activation from the words, how much those words really carry. ")
-
-def timed(fn, device) -> float:
-    if device.type == "cuda": torch.cuda.synchronize()
-    t0 = time.perf_counter(); fn()
-    if device.type == "cuda": torch.cuda.synchronize()
-    return time.perf_counter() - t0
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -42,11 +38,7 @@ def main():
     runs = {"resid_post (early exit)": lambda: resid_post(model, toks_BT, layer=args.layer),
             "full forward, output_hidden_states": lambda: model(toks_BT, output_hidden_states=True, use_cache=False).hidden_states[args.layer + 1],
             "backbone only (all blocks, no head)": lambda: model_backbone(model)(toks_BT, use_cache=False)}
-    times = {name: [] for name in runs}
-    with torch.no_grad():
-        for fn in runs.values(): fn()  # warm-up
-        for _ in range(args.repeats):  # interleaved, so drift in machine load hits both alike
-            for name, fn in runs.items(): times[name].append(timed(fn, device))
+    with torch.no_grad(): times = interleaved_times(runs, args.repeats, device)
 
     print(f"{args.model} on {device} ({model.dtype}, {'4-bit' if getattr(model, 'is_loaded_in_4bit', False) else 'full weights'}), "
           f"layer {args.layer}, batch {args.batch} x {args.tokens} tokens, median of {args.repeats}, torch threads {torch.get_num_threads()}")

@@ -8,12 +8,14 @@ naive one runs all blocks and the LM head with `output_hidden_states=True` and r
     python bench/train.py                 # SmolLM2-135M, K=L=20, CPU fp32
     python bench/train.py --device cuda   # the CUDA default (4-bit)
 """
-import argparse, statistics, time
+import argparse, statistics
 
 import torch
 
 from nlae.models import load_subject, tokenize
 from nlae.reconstructor import NLA, ar_forward, last_token_index, nla_mse
+
+from _timing import interleaved_times  # bench/_timing.py: this script's folder is on sys.path
 
 SUMMARIES = ["The text explains how a recipe for bread works and will next list the baking time.",
              "Two friends argue about a trip to the sea; one of them is about to suggest the mountains.",
@@ -56,14 +58,7 @@ def main():
             "naive AR (full model, logits discarded)": step(naive_forward)}
     with torch.no_grad(): test_BD = nla.ar_forward(texts[:2]), naive_forward(nla, texts[:2])
     assert torch.allclose(*test_BD, atol=1e-3, rtol=1e-4), "the two ARs disagree; the comparison would be meaningless"
-    times = {name: [] for name in runs}
-    for fn in runs.values(): fn()  # warm-up
-    for _ in range(args.repeats):  # interleaved, so drift in machine load hits both alike
-        for name, fn in runs.items():
-            if device.type == "cuda": torch.cuda.synchronize()
-            t0 = time.perf_counter(); fn()
-            if device.type == "cuda": torch.cuda.synchronize()
-            times[name].append(time.perf_counter() - t0)
+    times = interleaved_times(runs, args.repeats, device)
 
     print(f"{args.model} on {device} ({model.dtype}), AR reads block {args.layer} of {model.config.num_hidden_layers}, "
           f"batch {args.batch} ({n_tokens} real tokens), full SFT step, median of {args.repeats}, torch threads {torch.get_num_threads()}")
