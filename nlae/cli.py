@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['DemoConfig', 'demo', 'train', 'main']
 
-# %% ../nbs/api/12_cli.ipynb #6710974d
+# %% ../nbs/api/12_cli.ipynb #c6a31421
 import argparse, dataclasses, json, sys, time, typing
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +17,7 @@ from .core import NlaeError, ShapeMismatch, save_config, seed_everything
 from .data import build_activation_dataset, load_activation_dataset, load_corpus, stack_acts
 from .evaluate import evaluate_nla, fve_table, plot_fve
 from .hooks import default_layer
-from .models import load_subject
+from .models import base_bytes, is_sharded, load_subject
 from .reconstructor import NLA
 from .summarize import HeuristicSummarizer, LocalSummarizer, summarize_dataset
 from .rl import RLConfig, heldout_fve, plot_rl, train_rl
@@ -108,7 +108,7 @@ def demo(config: DemoConfig = DemoConfig()) -> dict:
     _log(f"saved the NLA, plots and results.json in {out}/", start)
     return results
 
-# %% ../nbs/api/12_cli.ipynb #1adcf837
+# %% ../nbs/api/12_cli.ipynb #86057acb
 def _rl_stage(nla: NLA, ds, eval_rows: int, config: RLConfig, checkpoint_dir, monitor_rows: int = 32) -> list[dict]:
     "RL on the training split, watching held-out rows `eval_rows … eval_rows + monitor_rows` (those after the reported ones)."
     monitor = ds.eval.select(range(eval_rows, min(len(ds.eval), eval_rows + monitor_rows)))
@@ -159,6 +159,7 @@ def train(stage: str, data: str, nla: str | None = None, out_dir: str = "nlae-tr
         results.update(loss_first=history[0]["loss"], loss_last=history[-1]["loss"])
         figure = plot_losses({f"{stage.upper()} SFT": history})
     results["ranks_identical"] = ranks_agree(trained.parameters("av") + trained.parameters("ar"))
+    results.update(fsdp=is_sharded(trained.model), base_mb_per_process=round(base_bytes(trained.model) / 1e6, 3))
     results["seconds"] = round(time.time() - start)
     if rank == 0:
         trained.save(out/"nla")

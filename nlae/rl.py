@@ -7,7 +7,7 @@ __all__ = ['RLConfig', 'group_advantages', 'clipped_objective', 'kl_estimate', '
            'completion_mask', 'sample_rollouts', 'completion_logprobs', 'reference_parameters', 'add_reference',
            'rl_step', 'heldout_fve', 'train_rl', 'lora_param_count', 'estimate_rl_memory', 'plot_rl']
 
-# %% ../nbs/api/08_rl.ipynb #6e466e9d
+# %% ../nbs/api/08_rl.ipynb #c1f96c75
 import copy, json, math, time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -19,6 +19,7 @@ from tqdm.auto import tqdm
 from .core import NlaeError
 from .evaluate import fve
 from .hooks import inject
+from .models import shard_base
 from .reconstructor import NLA, _batches, nla_mse
 from .train import (NonFiniteLoss, _load_checkpoint, _save_checkpoint, batch_rows, bf16_autocast,
                         mean_across_processes, optimizer_step, process_rank_world, shard_rows)
@@ -233,12 +234,13 @@ def heldout_fve(nla: NLA, acts_BD: torch.Tensor, batch_size: int = 32) -> float:
 
 def _step_seed(seed: int, step: int, rank: int) -> int: return (seed * 1_000_003 + step) * 1_009 + rank
 
-# %% ../nbs/api/08_rl.ipynb #f56f5087
+# %% ../nbs/api/08_rl.ipynb #cf914f4d
 def train_rl(nla: NLA, acts_BD: torch.Tensor, config: RLConfig, eval_acts_BD: torch.Tensor | None = None,
              checkpoint_dir=None, reward_fn=None, callback=None) -> list[dict]:
     "GRPO on the AV with the AR training alongside, from the NLA's current adapters; returns one record per step."
     rank, world = process_rank_world()
     ref = add_reference(nla)
+    shard_base(nla.model)  # under accelerate launch --use_fsdp; after the reference exists, as adapters stay whole
     if config.gradient_checkpointing: nla.model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=dict(use_reentrant=False))
     av, ar = nla.named_parameters("av"), nla.named_parameters("ar")
     av_optimizer = torch.optim.AdamW(av.values(), lr=config.av_lr, weight_decay=0.0)

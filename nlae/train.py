@@ -7,7 +7,7 @@ __all__ = ['SFTConfig', 'lr_factor', 'batch_rows', 'process_rank_world', 'shard_
            'ranks_agree', 'NonFiniteLoss', 'bf16_autocast', 'optimizer_step', 'sft', 'train_ar', 'train_av',
            'plot_losses']
 
-# %% ../nbs/api/07_train.ipynb #a422caf7
+# %% ../nbs/api/07_train.ipynb #71b801ec
 import hashlib, json, math, shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -17,6 +17,7 @@ from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
 from .core import NlaeError
+from .models import shard_base
 from .reconstructor import NLA, nla_mse
 from accelerate import PartialState
 from accelerate.utils import gather_object, parse_flag_from_env, reduce
@@ -118,7 +119,7 @@ def _load_checkpoint(folder: Path, params: dict, optimizers: list) -> dict:
             if opt: opt.state[p] = {k.split(".", 1)[1]: v.to(p.device) for k, v in moments.items() if k.split(".", 1)[0] == str(i)}
     return json.loads((folder/"state.json").read_text())
 
-# %% ../nbs/api/07_train.ipynb #27d5f917
+# %% ../nbs/api/07_train.ipynb #5e0cbf15
 class NonFiniteLoss(NlaeError, FloatingPointError):
     "A NaN or infinite loss or gradient; training stopped before it reached the weights."
 
@@ -152,6 +153,7 @@ def sft(nla: NLA, role: str, loss_fn, n_rows: int, config: SFTConfig, checkpoint
         start, history = state["step"], state["history"]
     autocast = bf16_autocast(next(iter(params.values())).device)
     rank, world = process_rank_world()
+    shard_base(nla.model)
     bar = tqdm(range(start, config.steps), desc=desc or f"{role} SFT", initial=start, total=config.steps, disable=rank != 0)
     for step in bar:
         for group in optimizer.param_groups: group["lr"] = config.lr * lr_factor(config, step)

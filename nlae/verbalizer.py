@@ -7,7 +7,7 @@ __all__ = ['AV_TEMPLATE', 'MARKER_CANDIDATES', 'InjectionError', 'AVPrompt', 'bu
            'prompt_rows', 'generate_injected', 'verbalize', 'Explanation', 'format_explanation', 'parse_explanation',
            'av_sft_batch']
 
-# %% ../nbs/api/05_verbalizer.ipynb #a31d4237
+# %% ../nbs/api/05_verbalizer.ipynb #cda6b362
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -16,6 +16,7 @@ import torch
 
 from .core import NlaeError, ShapeMismatch
 from .hooks import inject, unwrap
+from .models import is_sharded
 
 # %% ../nbs/api/05_verbalizer.ipynb #b1817039
 AV_TEMPLATE = ("Here is a hidden state of a language model, read at one token of some text: {marker}\n"
@@ -81,7 +82,7 @@ def marker_positions(input_ids_BT, prompt: AVPrompt) -> torch.Tensor:
                              f"expected ids {prompt.neighbours}. The tokenizer splits the prompt differently from when it was built.")
     return positions_B
 
-# %% ../nbs/api/05_verbalizer.ipynb #1e068ebc
+# %% ../nbs/api/05_verbalizer.ipynb #1b1f1cf5
 def rescale(x_BD: torch.Tensor, norm: float) -> torch.Tensor:
     "Each row of `x_BD` rescaled to L2 norm `norm`."
     return x_BD * (norm / x_BD.norm(dim=-1, keepdim=True).clamp_min(1e-12))
@@ -98,9 +99,9 @@ def generate_injected(model, tokenizer, prompt: AVPrompt, acts_BD: torch.Tensor,
         raise ShapeMismatch(f"acts must be (batch, d_model={d_model}), got {tuple(acts_BD.shape)}")
     ids_BT = prompt_rows(prompt, len(acts_BD), next(model.parameters()).device)
     sampling = dict(do_sample=False) if temperature is None else dict(do_sample=True, temperature=temperature, top_p=1.0, top_k=0)
-    with inject(model, marker_positions(ids_BT, prompt), rescale(acts_BD.float(), scale)):
+    with inject(model, marker_positions(ids_BT, prompt), rescale(acts_BD.float(), scale)):  # sharded: step until every process is done
         out_BT = model.generate(input_ids=ids_BT, attention_mask=torch.ones_like(ids_BT), max_new_tokens=max_new_tokens,
-                                pad_token_id=tokenizer.pad_token_id, **sampling, **generate_kwargs)
+                                pad_token_id=tokenizer.pad_token_id, synced_gpus=is_sharded(model), **sampling, **generate_kwargs)
     return out_BT[:, ids_BT.shape[1]:]
 
 def verbalize(model, tokenizer, prompt: AVPrompt, acts_BD: torch.Tensor, scale: float, max_new_tokens: int = 48,
