@@ -53,7 +53,7 @@ def nla_mse(pred_BD: torch.Tensor, target_BD: torch.Tensor) -> torch.Tensor:
     root_d = math.sqrt(pred_BD.shape[-1])
     return (rescale(pred_BD.float(), root_d) - rescale(target_BD.float(), root_d)).pow(2).mean(-1)
 
-# %% ../nbs/api/06_reconstructor.ipynb #da02dff2
+# %% ../nbs/api/06_reconstructor.ipynb #34d934dd
 @dataclass
 class NLAConfig:
     "What defines an NLA, saved as `config.json` beside its weights."
@@ -68,6 +68,7 @@ class NLAConfig:
     lora_r: int = 16
     lora_alpha: int = 32
     max_new_tokens: int = 48
+    data: str | None = None       # the activation dataset it was trained on: where `nlae eval` looks by default
 
     def __post_init__(self):
         if not self.subject: raise ValueError("subject is empty: name the model (subject_name=...) so the NLA can be reloaded")
