@@ -1,6 +1,6 @@
 """Write README.md from nbs/index.ipynb (quarto, which `nbdev_readme` needs, is not available here).
 
-Markdown cells are copied as they are; code cells become ```python blocks; cells marked `#| hide` are
+Markdown cells are copied as they are (links to `images/` made relative to the repository root); code cells become ```python blocks; cells marked `#| hide` are
 left out. `--check` writes nothing and fails when README.md differs from what it would write.
 """
 import json, sys
@@ -12,7 +12,7 @@ def render(nb_path: Path) -> str:
     parts = []
     for cell in json.loads(nb_path.read_text(encoding="utf-8"))["cells"]:
         src = "".join(cell["source"]).strip()
-        if cell["cell_type"] == "markdown": parts.append(src)
+        if cell["cell_type"] == "markdown": parts.append(src.replace("](images/", "](nbs/images/"))  # paths from the repo root
         elif cell["cell_type"] == "code" and src and not src.startswith("#| hide"):
             parts.append("```python\n" + src + "\n```")
     return "\n\n".join(parts) + "\n"

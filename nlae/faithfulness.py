@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['POSITION_BINS', 'POSITION_GROUPS', 'CONCEPTS', 'PARAPHRASE_PROMPT', 'fve_parts', 'bootstrap_ci',
            'reconstruction_stats', 'position_group', 'token_kind', 'fve_by_group', 'at_resid', 'next_token_logprobs',
-           'kl_rows', 'causal_fidelity', 'concept_ids', 'swap_concept', 'builtin_edits', 'steering_effect',
-           'copied_mask', 'quote_leakage', 'strip_copied', 'LocalParaphraser', 'retained', 'robustness', 'loops',
-           'hygiene']
+           'kl_rows', 'causal_fidelity', 'concept_ids', 'swap_concept', 'builtin_edits', 'edit_direction',
+           'steering_effect', 'copied_mask', 'quote_leakage', 'strip_copied', 'LocalParaphraser', 'retained',
+           'robustness', 'loops', 'hygiene']
 
 # %% ../nbs/api/10_faithfulness.ipynb #62cbaa68
 import math, re
@@ -181,18 +181,23 @@ def builtin_edits(explanations: list[str], seed: int = 0) -> list[dict]:
             edits.append(dict(row=row, original=text, edited=swapped[0], target=concept, source=swapped[1]))
     return edits
 
-# %% ../nbs/api/10_faithfulness.ipynb #6499a213
+# %% ../nbs/api/10_faithfulness.ipynb #bcc0932b
 def _concept_logprob(logp_BV: torch.Tensor, ids_B: list[list[int]]) -> torch.Tensor:
     return torch.stack([logp_BV[b, ids].logsumexp(0) for b, ids in enumerate(ids_B)])
+
+def edit_direction(nla: NLA, originals: list[str], edits: list[str], acts_BD: torch.Tensor) -> torch.Tensor:
+    "`delta_BD` = AR(edit) − AR(original), each at norm √d, then at the scale of each row of `acts_BD`: what an edit adds to the residual stream."
+    root_d, acts_BD = math.sqrt(acts_BD.shape[1]), acts_BD.float().cpu()
+    recon_BD = lambda texts: rescale(nla.reconstruct(texts).cpu(), root_d)
+    return (recon_BD(edits) - recon_BD(originals)) * acts_BD.norm(dim=-1, keepdim=True) / root_d
 
 def steering_effect(nla: NLA, contexts: list[str], acts_BD: torch.Tensor, originals: list[str], edits: list[str],
                     targets: list[str], seed: int = 0, batch_size: int = 16) -> dict:
     "How far adding `AR(edit) − AR(original)` at block L moves the log-probability of each target word, against a random direction of the same size."
     if not (len(contexts) == len(acts_BD) == len(originals) == len(edits) == len(targets)):
         raise ShapeMismatch("need one context, vector, original, edit and target per row")
-    root_d, acts_BD = math.sqrt(acts_BD.shape[1]), acts_BD.float().cpu()
-    scale_B1 = acts_BD.norm(dim=-1, keepdim=True) / root_d
-    delta_BD = (rescale(nla.reconstruct(edits).cpu(), root_d) - rescale(nla.reconstruct(originals).cpu(), root_d)) * scale_B1
+    acts_BD = acts_BD.float().cpu()
+    delta_BD = edit_direction(nla, originals, edits, acts_BD)
     random_BD = torch.randn(delta_BD.shape, generator=torch.Generator().manual_seed(seed))
     random_BD = rescale(random_BD, 1.0) * delta_BD.norm(dim=-1, keepdim=True)
     ids_B = [concept_ids(nla.tokenizer, t) for t in targets]

@@ -119,7 +119,7 @@ def _load_checkpoint(folder: Path, params: dict, optimizers: list) -> dict:
             if opt: opt.state[p] = {k.split(".", 1)[1]: v.to(p.device) for k, v in moments.items() if k.split(".", 1)[0] == str(i)}
     return json.loads((folder/"state.json").read_text())
 
-# %% ../nbs/api/07_train.ipynb #5e0cbf15
+# %% ../nbs/api/07_train.ipynb #889dd139
 class NonFiniteLoss(NlaeError, FloatingPointError):
     "A NaN or infinite loss or gradient; training stopped before it reached the weights."
 
@@ -136,8 +136,9 @@ def optimizer_step(params: list, optimizer, max_grad_norm: float, where: str):
         raise NonFiniteLoss(f"{where}: gradient norm is {norm.item()}; nothing from this step was saved.")
     optimizer.step(); optimizer.zero_grad(set_to_none=True)
 
-def sft(nla: NLA, role: str, loss_fn, n_rows: int, config: SFTConfig, checkpoint_dir=None, desc: str | None = None) -> list[dict]:
-    "Train `role`'s parameters to minimise `loss_fn(rows)`, resuming from `checkpoint_dir`; returns the history of losses."
+def sft(nla: NLA, role: str, loss_fn, n_rows: int, config: SFTConfig, checkpoint_dir=None, desc: str | None = None,
+        callback=None) -> list[dict]:
+    "Train `role`'s parameters to minimise `loss_fn(rows)`, resuming from `checkpoint_dir`; `callback(record)` sees each step; returns the history of losses."
     params = nla.named_parameters(role)
     for other in {"av", "ar"} - {role}:
         for p in nla.parameters(other): p.requires_grad_(False)
@@ -171,24 +172,25 @@ def sft(nla: NLA, role: str, loss_fn, n_rows: int, config: SFTConfig, checkpoint
         optimizer_step(list(params.values()), optimizer, config.max_grad_norm, f"{desc or role} step {step}")
         history.append(dict(step=step, loss=total, lr=optimizer.param_groups[0]["lr"]))
         bar.set_postfix(loss=f"{total:.4f}")
+        if callback: callback(history[-1])
         if folder and ((step + 1) % config.checkpoint_every == 0 or step + 1 == config.steps):
             _save_checkpoint(folder, params, [optimizer], dict(step=step + 1, history=history, config=asdict(config)))
     for p in params.values(): p.requires_grad_(False)
     return history
 
-# %% ../nbs/api/07_train.ipynb #c4061f5f
-def train_ar(nla: NLA, texts: list[str], targets_BD: torch.Tensor, config: SFTConfig, checkpoint_dir=None) -> list[dict]:
+# %% ../nbs/api/07_train.ipynb #2a9be912
+def train_ar(nla: NLA, texts: list[str], targets_BD: torch.Tensor, config: SFTConfig, checkpoint_dir=None, callback=None) -> list[dict]:
     "AR warm start: regress each target vector from its text."
     if len(texts) != len(targets_BD): raise ValueError(f"{len(texts)} texts but {len(targets_BD)} target vectors")
     def loss_fn(rows):
         return nla_mse(nla.ar_forward([texts[i] for i in rows]), targets_BD[rows].to(nla.head.weight.device)).mean()
-    return sft(nla, "ar", loss_fn, len(texts), config, checkpoint_dir, desc="AR SFT")
+    return sft(nla, "ar", loss_fn, len(texts), config, checkpoint_dir, desc="AR SFT", callback=callback)
 
-def train_av(nla: NLA, acts_BD: torch.Tensor, explanations: list[str], config: SFTConfig, checkpoint_dir=None) -> list[dict]:
+def train_av(nla: NLA, acts_BD: torch.Tensor, explanations: list[str], config: SFTConfig, checkpoint_dir=None, callback=None) -> list[dict]:
     "AV warm start: write each explanation given its injected vector."
     if len(explanations) != len(acts_BD): raise ValueError(f"{len(explanations)} explanations but {len(acts_BD)} vectors")
     def loss_fn(rows): return nla.av_loss(acts_BD[rows], [explanations[i] for i in rows])
-    return sft(nla, "av", loss_fn, len(explanations), config, checkpoint_dir, desc="AV SFT")
+    return sft(nla, "av", loss_fn, len(explanations), config, checkpoint_dir, desc="AV SFT", callback=callback)
 
 # %% ../nbs/api/07_train.ipynb #6b768bfb
 def plot_losses(histories: dict[str, list[dict]], smooth: int = 10):
