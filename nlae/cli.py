@@ -55,7 +55,7 @@ class DemoConfig:
         if self.quick:
             self.docs, self.ar_steps, self.av_steps, self.batch_size, self.av_batch_size, self.eval_rows = 120, 15, 10, 8, 4, 16
 
-# %% ../nbs/api/12_cli.ipynb #e929fe67
+# %% ../nbs/api/12_cli.ipynb #4279efca
 def _log(message: str, start: float): print(f"[{time.time() - start:6.0f} s] {message}", flush=True)
 
 def _examples(contexts, explanations, cosines, n=5) -> list[dict]:
@@ -95,7 +95,8 @@ def demo(config: DemoConfig = DemoConfig()) -> dict:
         _log(f"RL: held-out FVE (monitoring rows) {rl_history[0]['fve']:.3f} -> {rl_history[-1]['fve']:.3f}", start)
         plot_rl(rl_history).savefig(out/"rl.png", dpi=100)
     nla.config.data = str((out/"activations").resolve())  # where nlae eval finds the held-out split
-    nla.save(out/"nla")
+    nla.save(out/"nla", training=dict(command="nlae demo", ar_steps=config.ar_steps, av_steps=config.av_steps, rl_steps=config.rl_steps,
+                                      n_train=len(ds.train), summarizer=config.summarizer, seed=config.seed))
 
     held_out = ds.eval.select(range(n))
     results = evaluate_nla(nla, stack_acts(held_out), summaries["eval"][:n], list(held_out["context"]),
@@ -112,7 +113,7 @@ def demo(config: DemoConfig = DemoConfig()) -> dict:
     _log(f"saved the NLA, plots and results.json in {out}/; how far to trust it: nlae eval --nla {out/'nla'}", start)
     return results
 
-# %% ../nbs/api/12_cli.ipynb #2a0c2882
+# %% ../nbs/api/12_cli.ipynb #fd1352c4
 def _rl_stage(nla: NLA, ds, eval_rows: int, config: RLConfig, checkpoint_dir, monitor_rows: int = 32) -> list[dict]:
     "RL on the training split, watching held-out rows `eval_rows … eval_rows + monitor_rows` (those after the reported ones)."
     monitor = ds.eval.select(range(eval_rows, min(len(ds.eval), eval_rows + monitor_rows)))
@@ -167,13 +168,17 @@ def train(stage: str, data: str, nla: str | None = None, out_dir: str = "nlae-tr
     results["seconds"] = round(time.time() - start)
     if rank == 0:
         trained.config.data = str(Path(data).resolve())
-        trained.save(out/"nla")
+        trained.save(out/"nla", training={**getattr(trained, "training_summary", {}), f"stage_{stage}": {
+            k: v for k, v in results.items() if k not in ("config", "data", "nla_from")} | dict(steps=config.steps)})
         figure.savefig(out/f"{stage}.png", dpi=100)
         (out/"history.json").write_text(json.dumps(history, indent=1))
         (out/"results.json").write_text(json.dumps(results, indent=1))
         summary = (f"held-out FVE {results['fve_before']:.3f} -> {results['fve_after']:.3f} (n={n})" if stage == "rl"
                    else f"loss {results['loss_first']:.3f} -> {results['loss_last']:.3f}")
         print(f"nlae train --stage {stage}: {summary}; {world} process(es), {results['seconds']} s; saved in {out}/")
+    if world > 1:  # wait for process 0's files, then stop gloo's threads: a process exiting with them alive aborts
+        PartialState().wait_for_everyone()
+        torch.distributed.destroy_process_group()
     if not results["ranks_identical"]: raise NlaeError("the processes ended with different weights; this is a bug, please report it")
     return results
 
@@ -183,7 +188,7 @@ def eval_nla(nla: str, data: str | None = None, out_dir: str | None = None, edit
     config = EvalConfig(**settings)
     trained = NLA.load(nla, device=device)
     data = data or trained.config.data
-    if data is None: raise ValueError(f"{nla}/config.json does not name the activation dataset it was trained on; pass --data DIR")
+    if data is None: raise ValueError(f"{nla}/nla.json does not name the activation dataset it was trained on; pass --data DIR")
     user_edits = None
     if edits:
         try: user_edits = [json.loads(line) for line in Path(edits).read_text().splitlines() if line.strip()]

@@ -5,18 +5,17 @@
 # %% auto #0
 __all__ = ['AR_TEMPLATE', 'last_token_index', 'ar_forward', 'identity_head', 'nla_mse', 'NLAConfig', 'NLA']
 
-# %% ../nbs/api/06_reconstructor.ipynb #d9a062ac
+# %% ../nbs/api/06_reconstructor.ipynb #32bfe6f9
 import json, math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
-from peft import LoraConfig, get_peft_model, get_peft_model_state_dict, set_peft_model_state_dict
-from safetensors.torch import load_file, save_file
+from peft import LoraConfig, get_peft_model
 import torch.nn.functional as F
 from torch import nn
 
-from .core import LayerOutOfRange, ShapeMismatch, load_config, save_config, seed_everything
+from .core import LayerOutOfRange, ShapeMismatch, seed_everything
 from .hooks import model_blocks, resid_post, unwrap
 from .models import load_subject, subject_id, tokenize
 from .verbalizer import (AV_TEMPLATE, Explanation, av_sft_batch, build_av_prompt, marker_positions,
@@ -53,10 +52,10 @@ def nla_mse(pred_BD: torch.Tensor, target_BD: torch.Tensor) -> torch.Tensor:
     root_d = math.sqrt(pred_BD.shape[-1])
     return (rescale(pred_BD.float(), root_d) - rescale(target_BD.float(), root_d)).pow(2).mean(-1)
 
-# %% ../nbs/api/06_reconstructor.ipynb #34d934dd
+# %% ../nbs/api/06_reconstructor.ipynb #a4767608
 @dataclass
 class NLAConfig:
-    "What defines an NLA, saved as `config.json` beside its weights."
+    "What defines an NLA, saved in its bundle's `nla.json` beside its weights."
     subject: str                  # what `load_subject` loads: an embedded name, a folder, a GGUF file or a hub id
     layer: int                    # the subject block whose output the NLA explains
     d_model: int
@@ -171,32 +170,16 @@ def _nla_av_loss(self: NLA, acts_BD, explanations: list[str]) -> torch.Tensor:
 for _f in (_nla_verbalize, _nla_explain, _nla_reconstruct, _nla_roundtrip, _nla_ar_forward, _nla_av_loss):
     setattr(NLA, _f.__name__.removeprefix("_nla_"), _f)
 
-# %% ../nbs/api/06_reconstructor.ipynb #50104111
-def _nla_save(self: NLA, path) -> Path:
-    "Write the NLA to the folder `path` (safetensors + JSON)."
-    path = Path(path); path.mkdir(parents=True, exist_ok=True)
-    save_config(self.config, path/"config.json")
-    for role in ("av", "ar"):
-        state = get_peft_model_state_dict(self.model, adapter_name=role)
-        save_file({k: v.detach().cpu().contiguous() for k, v in state.items()}, path/f"{role}.safetensors")
-    save_file({"weight": self.head.weight.detach().cpu().contiguous()}, path/"ar_head.safetensors")
-    if self.mean_D is not None: save_file({"mean_D": self.mean_D.contiguous()}, path/"stats.safetensors")
-    return path
+# %% ../nbs/api/06_reconstructor.ipynb #9469183b
+def _nla_save(self: NLA, path, training: dict | None = None) -> Path:
+    "Write the NLA to the folder `path` as a bundle (see `nlae.bundle`); `training` is a summary to keep with it."
+    from nlae.bundle import save_bundle  # the bundle module builds on this one
+    return save_bundle(self, path, training)
 
 @classmethod
 def _nla_load(cls, path, device=None, quant="auto", dtype=None) -> NLA:
-    "The NLA saved in folder `path`, on a freshly loaded subject."
-    path = Path(path)
-    if not (path/"config.json").exists(): raise FileNotFoundError(f"{path} has no config.json; is it a folder written by NLA.save?")
-    config = load_config(NLAConfig, path/"config.json")
-    model, tokenizer = load_subject(config.subject, quant=quant, dtype=dtype, device=device)
-    head = identity_head(config.d_model)
-    head.load_state_dict(load_file(path/"ar_head.safetensors"))
-    mean_D = load_file(path/"stats.safetensors")["mean_D"] if (path/"stats.safetensors").exists() else None
-    nla = cls(model, tokenizer, config, head=head, mean_D=mean_D)
-    for role in ("av", "ar"):
-        result = set_peft_model_state_dict(nla.model, load_file(path/f"{role}.safetensors"), adapter_name=role)
-        if getattr(result, "unexpected_keys", None): raise ValueError(f"{path/role}.safetensors has weights this model lacks: {result.unexpected_keys[:3]}")
-    return nla
+    "The NLA in the bundle `path` (a folder, or a hub id where online), on a freshly loaded and validated subject."
+    from nlae.bundle import load_bundle
+    return load_bundle(path, device=device, quant=quant, dtype=dtype)
 
 NLA.save, NLA.load = _nla_save, _nla_load
