@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['SCHEMA_VERSION', 'BUNDLE_FILE', 'BundleError', 'config_fingerprint', 'tokenizer_fingerprint', 'save_bundle',
-           'read_meta', 'load_bundle', 'push_to_hub']
+           'read_meta', 'fetch_folder', 'load_bundle', 'push_to_hub']
 
 # %% ../nbs/api/15_bundle.ipynb #a5b89fc0
-import dataclasses, hashlib, json, os, shutil, tempfile
+import dataclasses, hashlib, json, shutil, tempfile
 from pathlib import Path
 
 import torch
@@ -16,7 +16,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from . import __version__
-from .core import NlaeError
+from .core import NlaeError, recover_folder, write_folder
 from .hooks import unwrap
 from .models import load_subject
 from .reconstructor import NLA, NLAConfig, identity_head
@@ -63,15 +63,7 @@ def _write_bundle(nla: NLA, folder: Path, training: dict | None):
 
 def save_bundle(nla: NLA, path, training: dict | None = None) -> Path:
     "Write `nla` as a bundle in the folder `path`, replacing any bundle there only once the new one is complete."
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp, old = path.with_name(path.name + ".tmp"), path.with_name(path.name + ".old")
-    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir()
-    _write_bundle(nla, tmp, training)
-    if path.exists(): path.rename(old)
-    tmp.rename(path)
-    shutil.rmtree(old, ignore_errors=True)
-    return path
+    return write_folder(path, lambda tmp: _write_bundle(nla, tmp, training))
 
 # %% ../nbs/api/15_bundle.ipynb #8297de4b
 def _read(path: Path, what: str) -> dict:
@@ -116,15 +108,22 @@ def _load_adapter(nla: NLA, role: str, folder: Path):
     missing = [k for k in own if k in result.missing_keys]
     if missing: raise BundleError(f"{folder/role} lacks weights of this model's {role.upper()} adapter, e.g. {missing[:2]}")
 
+def fetch_folder(path, what: str = "NLA") -> Path:
+    "`path` as a local folder: itself when it exists, else the snapshot of the hub repository it names (where online)."
+    path = recover_folder(path)  # a save killed between its two renames is finished first
+    if path.exists(): return path
+    if len(path.parts) != 2 or str(path).startswith((".", "/", "~")): raise BundleError(f"no {what} folder at {path}")
+    try:
+        from huggingface_hub import snapshot_download
+        return Path(snapshot_download(str(path)))
+    except Exception as e: raise BundleError(f"no {what} folder at {path}, and it could not be fetched as a hub id: {type(e).__name__}") from e
+
 def load_bundle(path, device=None, quant="auto", dtype=None, subject=None) -> NLA:
-    "The NLA in bundle `path` (a folder, or a hub id where online), validated against the subject `load_subject` gives (or `subject=(model, tokenizer)`)."
-    path = Path(path)
-    if not path.exists():
-        if len(path.parts) != 2 or str(path).startswith((".", "/", "~")): raise BundleError(f"no NLA folder at {path}")
-        try:  # a hub id: fetch the bundle, then read it as a folder
-            from huggingface_hub import snapshot_download
-            path = Path(snapshot_download(str(path)))
-        except Exception as e: raise BundleError(f"no NLA folder at {path}, and it could not be fetched as a hub id: {type(e).__name__}") from e
+    "The NLA in bundle `path` (a folder, or a hub id where online), validated against the subject `load_subject` gives (or `subject=(model, tokenizer)`); a folder holding a published `av/` and `ar/` pair loads through `nlae.published`."
+    path = fetch_folder(path)
+    if (path/"av"/"nla_meta.yaml").is_file():
+        from nlae.published import load_published  # that module builds on this one
+        return load_published(path/"av", path/"ar", subject=subject, device=device, quant=quant, dtype=dtype)
     meta = read_meta(path)
     known = {f.name for f in dataclasses.fields(NLAConfig)}
     if unknown := set(meta["config"]) - known:

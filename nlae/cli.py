@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 
 from . import __version__
-from .core import NlaeError, ShapeMismatch, save_config, seed_everything
+from .core import NlaeError, ShapeMismatch, save_config, seed_everything, write_atomic
 from .data import build_activation_dataset, load_activation_dataset, load_corpus, stack_acts
 from .evaluate import evaluate_nla, fve_table, plot_fve
 from .inspect import inspector_html, read_text
@@ -109,7 +109,7 @@ def demo(config: DemoConfig = DemoConfig()) -> dict:
         print(f"…{ex['context_tail'][-70:]!r}\n   → {ex['explanation'][:140]!r}  (cos {ex['cosine']:.2f})")
     plot_losses(histories).savefig(out/"losses.png", dpi=100)
     plot_fve(results).savefig(out/"fve.png", dpi=100)
-    (out/"results.json").write_text(json.dumps({k: v for k, v in results.items() if k != "cos_per_example"}, indent=1))
+    write_atomic(out/"results.json", json.dumps({k: v for k, v in results.items() if k != "cos_per_example"}, indent=1))
     _log(f"saved the NLA, plots and results.json in {out}/; how far to trust it: nlae eval --nla {out/'nla'}", start)
     return results
 
@@ -155,8 +155,8 @@ def train(stage: str, data: str, nla: str | None = None, out_dir: str = "nlae-tr
         figure = plot_rl(history)
     else:
         # process 0 writes the summary cache, the others read it; a local summarizer is the subject itself, adapters off
-        with PartialState().main_process_first(), trained.model.disable_adapter():
-            writer = LocalSummarizer((trained.model, trained.tokenizer)) if summarizer == "local" else HeuristicSummarizer()
+        with PartialState().main_process_first(), trained.subject() as subject:
+            writer = LocalSummarizer((subject, trained.tokenizer)) if summarizer == "local" else HeuristicSummarizer()
             summaries = summarize_dataset(ds, writer, splits=("train",))
         fit = train_ar if stage == "ar" else train_av
         args = (summaries["train"], stack_acts(ds.train)) if stage == "ar" else (stack_acts(ds.train), summaries["train"])
@@ -171,8 +171,8 @@ def train(stage: str, data: str, nla: str | None = None, out_dir: str = "nlae-tr
         trained.save(out/"nla", training={**getattr(trained, "training_summary", {}), f"stage_{stage}": {
             k: v for k, v in results.items() if k not in ("config", "data", "nla_from")} | dict(steps=config.steps)})
         figure.savefig(out/f"{stage}.png", dpi=100)
-        (out/"history.json").write_text(json.dumps(history, indent=1))
-        (out/"results.json").write_text(json.dumps(results, indent=1))
+        write_atomic(out/"history.json", json.dumps(history, indent=1))
+        write_atomic(out/"results.json", json.dumps(results, indent=1))
         summary = (f"held-out FVE {results['fve_before']:.3f} -> {results['fve_after']:.3f} (n={n})" if stage == "rl"
                    else f"loss {results['loss_first']:.3f} -> {results['loss_last']:.3f}")
         print(f"nlae train --stage {stage}: {summary}; {world} process(es), {results['seconds']} s; saved in {out}/")
@@ -274,8 +274,12 @@ _EXAMPLES = dict(
     inspect='nlae inspect --nla nlae-demo/nla --out page.html "The Eiffel Tower is in Paris."',
     eval="nlae eval --nla nlae-demo/nla\n  nlae eval --nla run/nla --data acts --rows 200 --edits my_edits.jsonl")
 
+class _OneLineParser(argparse.ArgumentParser):
+    "A parser whose errors are one line, `nlae <command>: <what is wrong> (see nlae <command> --help)`, not a usage block."
+    def error(self, message): self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="nlae", description="Natural Language Autoencoders for open language models.")
+    parser = _OneLineParser(prog="nlae", description="Natural Language Autoencoders for open language models.")
     parser.add_argument("--version", action="version", version=f"nlae {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     def command(name, help):
@@ -331,9 +335,14 @@ def main(argv=None) -> int:
     parser = _parser()
     try: argv = _config_argv(argv)
     except ValueError as e:
-        print(f"nlae: {e}", file=sys.stderr)
+        prog = "nlae" + (f" {argv[0]}" if argv and not argv[0].startswith("-") else "")
+        print(f"{prog}: {' '.join(str(e).split())}", file=sys.stderr)
         return 2
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # named with the subcommand whose flags they are not
+        prog = f"nlae {args.command}" if args.command else "nlae"
+        print(f"{prog}: unrecognized arguments: {' '.join(unknown)} (see {prog} --help)", file=sys.stderr)
+        return 2
     if args.command is None:
         parser.print_help()
         return 0

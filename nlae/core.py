@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['NlaeError', 'LayerOutOfRange', 'UnsupportedArchitecture', 'ShapeMismatch', 'ModelNotAvailable', 'default_device',
-           'resolve_dtype', 'seed_everything', 'save_config', 'load_config', 'cache_dir', 'cached_entry']
+           'resolve_dtype', 'seed_everything', 'write_atomic', 'write_folder', 'recover_folder', 'save_config',
+           'load_config', 'cache_dir', 'cached_entry']
 
 # %% ../nbs/api/00_core.ipynb #cd60efc8
 import dataclasses, json, os, random, shutil
@@ -51,12 +52,41 @@ def seed_everything(seed: int = 0):
     "Seed `random`, NumPy and torch (CPU and every GPU)."
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
 
+# %% ../nbs/api/00_core.ipynb #ae290474
+def write_atomic(path, content: str | bytes) -> Path:
+    "Write `content` to the file `path` through a temporary sibling renamed into place."
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(content.encode() if isinstance(content, str) else content)
+    os.replace(tmp, path)
+    return path
+
+def _siblings(path: Path) -> tuple[Path, Path]: return path.with_name(path.name + ".tmp"), path.with_name(path.name + ".old")
+
+def write_folder(path, write) -> Path:
+    "Build the folder `path` anew: `write(tmp)` fills a fresh sibling folder, which then replaces `path` (kept as `path.old` until it has)."
+    path = Path(path)
+    tmp, old = _siblings(path)
+    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
+    write(tmp)
+    if path.exists():
+        shutil.rmtree(old, ignore_errors=True); path.rename(old)
+    tmp.rename(path)
+    shutil.rmtree(old, ignore_errors=True)
+    return path
+
+def recover_folder(path) -> Path:
+    "`path`, after finishing a `write_folder` that was killed between its two renames (the complete new folder is moved in)."
+    path = Path(path)
+    tmp, old = _siblings(path)
+    if not path.exists() and old.exists() and tmp.exists():
+        tmp.rename(path); shutil.rmtree(old)
+    return path
+
 # %% ../nbs/api/00_core.ipynb #4b54aeee
 def save_config(config, path) -> Path:
     "Write the dataclass `config` to `path` as indented JSON."
-    path = Path(path)
-    path.write_text(json.dumps(dataclasses.asdict(config), indent=2) + "\n")
-    return path
+    return write_atomic(path, json.dumps(dataclasses.asdict(config), indent=2) + "\n")
 
 def load_config(cls, path):
     "The dataclass `cls` read from the JSON file `path`; unknown fields are an error that names them."

@@ -19,10 +19,10 @@ import numpy as np
 import torch
 from datasets import Dataset, Features, List, Value, concatenate_datasets, load_from_disk
 from filelock import FileLock
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file, save
 from tqdm.auto import tqdm
 
-from .core import NlaeError
+from .core import NlaeError, write_atomic, write_folder
 from .hooks import _check_layer, resid_post, unwrap
 from .models import subject_id, tokenize
 
@@ -216,21 +216,11 @@ def _corpus_sha1(corpus: Dataset) -> str:
         for d, t in zip(chunk["doc_id"], chunk["text"]): h.update(f"{d}\x00{t}\x00".encode())
     return h.hexdigest()
 
-def _save_atomic(write, path: Path):
-    "Call `write(tmp)` for a temporary sibling of `path`, then rename it into place."
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    if tmp.exists(): shutil.rmtree(tmp)
-    write(tmp)
-    if path.exists(): shutil.rmtree(path)
-    tmp.rename(path)
-
-def _write_json(path: Path, data: dict):
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(json.dumps(data, indent=2) + "\n"); tmp.replace(path)
+def _write_json(path: Path, data: dict): write_atomic(path, json.dumps(data, indent=2) + "\n")
 
 def _write_shard(tmp: Path, rows: dict, counts: dict, d_model: int):
+    # datasets cannot reload an empty saved dataset: an empty shard is just its counts
     if counts["rows"]: Dataset.from_dict(rows, features=_features(d_model)).save_to_disk(str(tmp))
-    else: tmp.mkdir()  # datasets cannot reload an empty saved dataset: an empty shard is just its counts
     _write_json(tmp/"nlae_shard.json", counts)
 
 # %% ../nbs/api/03_data.ipynb #3f618ec5
@@ -276,7 +266,7 @@ def build_activation_dataset(subject, corpus, layer: int, out_dir, *, max_tokens
         meta = _open_out_dir(out_dir, meta)
         if meta["status"] == "complete": return load_activation_dataset(out_dir)
         shards = out_dir/"shards"; shards.mkdir(exist_ok=True)
-        for stale in shards.glob(".*.tmp-*"): shutil.rmtree(stale)  # half-written by an interrupted run
+        for stale in [*shards.glob("*.tmp"), *shards.glob("*.old")]: shutil.rmtree(stale)  # left by a killed run
         n_shards = math.ceil(len(corpus) / docs_per_shard)
         todo = [i for i in range(n_shards) if not (shards/f"{i:05d}").exists()]
         done_docs = len(corpus) - sum(min(docs_per_shard, len(corpus) - i * docs_per_shard) for i in todo)
@@ -293,7 +283,7 @@ def build_activation_dataset(subject, corpus, layer: int, out_dir, *, max_tokens
                     rows, counts = _extract_shard(model, tokenizer, docs["text"], docs["doc_id"], layer=layer,
                                                   max_tokens=max_tokens, positions_per_doc=positions_per_doc,
                                                   skip_first=skip_first, seed=seed, batch_size=batch_size, advance=advance)
-                    _save_atomic(lambda tmp: _write_shard(tmp, rows, counts, meta["d_model"]), shards/f"{i:05d}")
+                    write_folder(shards/f"{i:05d}", lambda tmp: _write_shard(tmp, rows, counts, meta["d_model"]))
                     if _stop_after_shards is not None and n_written >= _stop_after_shards:
                         raise InterruptedError(f"stopped after {n_written} shard(s), as asked (_stop_after_shards)")
         finally: bar.close()
@@ -313,9 +303,9 @@ def _finish_build(out_dir: Path, meta: dict, n_shards: int):
     train_ids, eval_ids = split_docs(doc_ids_N, meta["build"]["eval_fraction"], meta["build"]["seed"])
     for name, ids in [("train", train_ids), ("eval", eval_ids)]:
         split = full.select(np.flatnonzero(np.isin(doc_ids_N, ids)))
-        _save_atomic(lambda tmp: split.save_to_disk(str(tmp)), out_dir/name)
+        write_folder(out_dir/name, lambda tmp: split.save_to_disk(str(tmp)))
     stats = activation_stats(load_from_disk(str(out_dir/"train")))
-    save_file({"mean_D": stats.pop("mean_D").contiguous()}, out_dir/"stats.safetensors")
+    write_atomic(out_dir/"stats.safetensors", save({"mean_D": stats.pop("mean_D").contiguous()}))
     meta.update(status="complete", injection_scale=stats["injection_scale"], stats=stats,
                 counts=dict(docs=sum(c["docs"] for c in counts), docs_too_short=sum(c["too_short"] for c in counts),
                             tokens=sum(c["tokens"] for c in counts), rows=len(full), train_docs=len(train_ids),

@@ -134,12 +134,12 @@ def causal_fidelity(nla: NLA, contexts: list[str], acts_BD: torch.Tensor, recon_
                    random=rescale(random_BD, 1.0) * norm_B1)
     kl = {name: torch.zeros(len(acts_BD)) for name in patches}
     clean_cos_B = torch.zeros(len(acts_BD))
-    with nla.model.disable_adapter():
+    with nla.subject() as subject:
         for s, ids_BT, mask_BT in _left_batches(nla, contexts, batch_size):
-            clean_BV, clean_BD = next_token_logprobs(nla.model, ids_BT, mask_BT, layer)
+            clean_BV, clean_BD = next_token_logprobs(subject, ids_BT, mask_BT, layer)
             clean_cos_B[s] = torch.cosine_similarity(clean_BD, acts_BD[s], dim=-1)
             for name, vectors_BD in patches.items():
-                kl[name][s] = kl_rows(clean_BV, next_token_logprobs(nla.model, ids_BT, mask_BT, layer, new_BD=vectors_BD[s])[0])
+                kl[name][s] = kl_rows(clean_BV, next_token_logprobs(subject, ids_BT, mask_BT, layer, new_BD=vectors_BD[s])[0])
     kept = torch.nonzero(clean_cos_B >= min_cos).flatten()
     if len(kept) < 2: raise ValueError(f"only {len(kept)} contexts re-tokenize to their stored vectors (cos ≥ {min_cos}); "
                                        "are these the dataset's contexts, read by the same model and layer?")
@@ -202,11 +202,11 @@ def steering_effect(nla: NLA, contexts: list[str], acts_BD: torch.Tensor, origin
     random_BD = rescale(random_BD, 1.0) * delta_BD.norm(dim=-1, keepdim=True)
     ids_B = [concept_ids(nla.tokenizer, t) for t in targets]
     shift, control = torch.zeros(len(contexts)), torch.zeros(len(contexts))
-    with nla.model.disable_adapter():
+    with nla.subject() as subject:
         for s, ids_BT, mask_BT in _left_batches(nla, contexts, batch_size):
-            base_B = _concept_logprob(next_token_logprobs(nla.model, ids_BT, mask_BT, nla.config.layer)[0], ids_B[s])
+            base_B = _concept_logprob(next_token_logprobs(subject, ids_BT, mask_BT, nla.config.layer)[0], ids_B[s])
             for out, add_BD in ((shift, delta_BD), (control, random_BD)):
-                logp_BV = next_token_logprobs(nla.model, ids_BT, mask_BT, nla.config.layer, add_BD=add_BD[s])[0]
+                logp_BV = next_token_logprobs(subject, ids_BT, mask_BT, nla.config.layer, add_BD=add_BD[s])[0]
                 out[s] = _concept_logprob(logp_BV, ids_B[s]) - base_B
     return dict(n=len(contexts), shift=float(shift.mean()), shift_random=float(control.mean()),
                 rises=float((shift > 0).float().mean()), beats_random=float((shift > control).float().mean()),
@@ -263,7 +263,7 @@ def robustness(nla: NLA, explanations: list[str], contexts: list[str], acts_BD: 
                paraphrase=None, n: int = 3, seed: int = 0) -> dict:
     "FVE of the AR on the explanations, on their paraphrases and with copied runs removed; and the share of FVE each keeps."
     if paraphrase is None:
-        with nla.model.disable_adapter(): paraphrases = LocalParaphraser((nla.model, nla.tokenizer))(explanations)
+        with nla.subject() as subject: paraphrases = LocalParaphraser((subject, nla.tokenizer))(explanations)
     else: paraphrases = list(paraphrase(explanations))
     variants = dict(original=explanations, paraphrase=paraphrases,
                     no_copies=[strip_copied(e, c, n) for e, c in zip(explanations, contexts)],

@@ -7,6 +7,7 @@ __all__ = ['ARCHITECTURES', 'TINY_CONFIG', 'ArchSpec', 'unwrap', 'arch_spec', 'm
            'resid_post', 'default_layer', 'inject']
 
 # %% ../nbs/api/01_hooks.ipynb #91acf552
+import numbers
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -80,22 +81,35 @@ def tiny_subject(model_type: str = "llama", seed: int = 0, **config) -> nn.Modul
 class _StopForward(Exception):
     "Raised by a capture hook to end the forward pass once the wanted block has run."
 
+def _model_name(model) -> str: return getattr(unwrap(model).config, "_name_or_path", "") or type(unwrap(model)).__name__
+
 def _check_layer(model, layer: int) -> int:
     n = len(model_blocks(model))
-    if not isinstance(layer, int) or not 0 <= layer < n:
-        name = getattr(unwrap(model).config, "_name_or_path", "") or type(unwrap(model)).__name__
-        raise LayerOutOfRange(f"layer {layer} but {name} has {n} blocks (0-{n-1})")
-    return layer
+    if isinstance(layer, bool) or not isinstance(layer, numbers.Integral):  # NumPy ints are fine, "2" or 2.0 are not
+        raise LayerOutOfRange(f"layer must be an int (a block index, 0-{n-1}), got {layer!r}")
+    if not 0 <= layer < n: raise LayerOutOfRange(f"layer {layer} but {_model_name(model)} has {n} blocks (0-{n-1})")
+    return int(layer)
 
-def _check_batch(input_ids, attention_mask):
+def _check_batch(input_ids, attention_mask, model=None):
     if input_ids.ndim != 2: raise ShapeMismatch(f"input_ids must be (batch, tokens), got shape {tuple(input_ids.shape)}")
     if attention_mask is not None and attention_mask.shape != input_ids.shape:
         raise ShapeMismatch(f"attention_mask has shape {tuple(attention_mask.shape)} but input_ids has {tuple(input_ids.shape)}")
+    if model is None or input_ids.numel() == 0: return
+    # checked here, not left to the model: a bad position or token id fails deep in torch (on CUDA, as a device-side assert)
+    n_ctx = getattr(unwrap(model).config, "max_position_embeddings", None)
+    if n_ctx and input_ids.shape[1] > n_ctx:
+        raise ShapeMismatch(f"the input has {input_ids.shape[1]} tokens but {_model_name(model)} reads at most {n_ctx} "
+                            "(max_position_embeddings); pass a shorter text or a lower max_tokens")
+    n_vocab = getattr(unwrap(model).get_input_embeddings(), "num_embeddings", None)
+    lo, hi = int(input_ids.min()), int(input_ids.max())
+    if n_vocab and (lo < 0 or hi >= n_vocab):
+        raise ShapeMismatch(f"token ids run from {lo} to {hi} but the vocabulary of {_model_name(model)} is 0-{n_vocab - 1}; "
+                            "was the text tokenized with another model's tokenizer?")
 
 # %% ../nbs/api/01_hooks.ipynb #6e02d8dc
 def resid_post(model, input_ids, attention_mask=None, layer: int = 0) -> torch.Tensor:
     "The residual stream after block `layer`, `acts_BTD`, computed without running the blocks above it."
-    _check_layer(model, layer); _check_batch(input_ids, attention_mask)
+    layer = _check_layer(model, layer); _check_batch(input_ids, attention_mask, model)
     device = model_blocks(model)[0].parameters().__next__().device
     captured = {}
     def capture(module, args, output):

