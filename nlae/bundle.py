@@ -63,6 +63,9 @@ def _write_bundle(nla: NLA, folder: Path, training: dict | None):
 
 def save_bundle(nla: NLA, path, training: dict | None = None) -> Path:
     "Write `nla` as a bundle in the folder `path`, replacing any bundle there only once the new one is complete."
+    path = recover_folder(path)
+    if path.exists() and not (path.is_dir() and ((path/BUNDLE_FILE).is_file() or not any(path.iterdir()))):
+        raise BundleError(f"{path} exists and is not an NLA bundle; nla.save replaces only a bundle, so pick a new or empty folder")
     return write_folder(path, lambda tmp: _write_bundle(nla, tmp, training))
 
 # %% ../nbs/api/15_bundle.ipynb #8297de4b
@@ -73,6 +76,8 @@ def _read(path: Path, what: str) -> dict:
     except (SafetensorError, OSError, ValueError) as e:
         raise BundleError(f"{path} is corrupt or truncated ({what}): {e}") from e
 
+_REQUIRED = dict(config=None, subject=("id", "config_sha1", "tokenizer_sha1"), marker=("text", "position", "prompt_ids"))
+
 def read_meta(path) -> dict:
     "The bundle's `nla.json`, checked for its schema version."
     path = Path(path)
@@ -81,9 +86,13 @@ def read_meta(path) -> dict:
         raise BundleError(f"{path} has no {BUNDLE_FILE}; is it a folder written by NLA.save?{hint}")
     try: meta = json.loads((path/BUNDLE_FILE).read_text())
     except json.JSONDecodeError as e: raise BundleError(f"{path/BUNDLE_FILE} is not valid JSON: {e}") from e
+    if not isinstance(meta, dict): raise BundleError(f"{path/BUNDLE_FILE} holds a {type(meta).__name__}, not the object NLA.save writes")
     if meta.get("schema_version") != SCHEMA_VERSION:
         raise BundleError(f"{path/BUNDLE_FILE} has schema version {meta.get('schema_version')!r}; this nlae ({__version__}) reads "
                           f"version {SCHEMA_VERSION}. Upgrade nlae, or re-save the NLA with the version that wrote it.")
+    missing = [f"{part}.{key}" if key else part for part, keys in _REQUIRED.items() for key in keys or [None]
+               if not isinstance(meta.get(part), dict) or (key and key not in meta[part])]
+    if missing: raise BundleError(f"{path/BUNDLE_FILE} lacks {', '.join(missing)}; was it edited by hand?")
     return meta
 
 def _check_subject(meta: dict, nla: NLA, where: Path):
@@ -128,12 +137,16 @@ def load_bundle(path, device=None, quant="auto", dtype=None, subject=None) -> NL
     known = {f.name for f in dataclasses.fields(NLAConfig)}
     if unknown := set(meta["config"]) - known:
         raise BundleError(f"{path/BUNDLE_FILE} has config fields {sorted(unknown)} that this nlae does not know; was it written by a newer one?")
-    config = NLAConfig(**meta["config"])
+    try: config = NLAConfig(**meta["config"])
+    except (TypeError, ValueError) as e: raise BundleError(f"{path/BUNDLE_FILE}: {' '.join(str(e).split())}") from e
     head_state = _read(path/"ar_head.safetensors", "the AR's value head")
     if head_state.get("weight") is None or tuple(head_state["weight"].shape) != (config.d_model, config.d_model):
         raise BundleError(f"{path/'ar_head.safetensors'} holds {({k: tuple(v.shape) for k, v in head_state.items()})}, "
                           f"not a {config.d_model} × {config.d_model} 'weight'")
-    mean_D = _read(path/"stats.safetensors", "the training-split mean")["mean_D"] if (path/"stats.safetensors").exists() else None
+    has_stats = (path/"stats.safetensors").exists()  # optional: an NLA trained without a dataset has no mean
+    stats = _read(path/"stats.safetensors", "the training-split mean") if has_stats else {}
+    if has_stats and "mean_D" not in stats: raise BundleError(f"{path/'stats.safetensors'} holds no 'mean_D' tensor")
+    mean_D = stats.get("mean_D")
     if mean_D is not None and tuple(mean_D.shape) != (config.d_model,):
         raise BundleError(f"{path/'stats.safetensors'} holds a mean of shape {tuple(mean_D.shape)}, not ({config.d_model},)")
     model, tokenizer = subject or load_subject(config.subject, quant=quant, dtype=dtype, device=device)

@@ -254,6 +254,8 @@ def build_activation_dataset(subject, corpus, layer: int, out_dir, *, max_tokens
     model, tokenizer = subject
     _check_layer(model, layer)  # fail before reading the corpus or touching out_dir
     _check_build_args(max_tokens, positions_per_doc, skip_first, batch_size, eval_fraction, seed, docs_per_shard)
+    n_ctx = getattr(unwrap(model).config, "max_position_embeddings", None)
+    if n_ctx and max_tokens > n_ctx: raise ValueError(f"max_tokens={max_tokens} but the model reads at most {n_ctx} positions; lower max_tokens")
     corpus, config = load_corpus(corpus), unwrap(model).config
     build = dict(max_tokens=max_tokens, positions_per_doc=positions_per_doc, skip_first=skip_first, eval_fraction=eval_fraction,
                  seed=seed, docs_per_shard=docs_per_shard, corpus_docs=len(corpus), corpus_sha1=_corpus_sha1(corpus))

@@ -8,6 +8,7 @@ __all__ = ['AR_TEMPLATE', 'last_token_index', 'ar_forward', 'identity_head', 'nl
 # %% ../nbs/api/06_reconstructor.ipynb #32bfe6f9
 import json, math
 from contextlib import contextmanager
+from numbers import Integral, Real
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,6 +74,12 @@ class NLAConfig:
     def __post_init__(self):
         if not self.subject: raise ValueError("subject is empty: name the model (subject_name=...) so the NLA can be reloaded")
         if self.ar_layer is None: self.ar_layer = self.layer
+        for name, kind in (("layer", Integral), ("ar_layer", Integral), ("d_model", Integral), ("lora_r", Integral),
+                           ("max_new_tokens", Integral), ("injection_scale", Real)):  # a hand-edited nla.json may hold anything
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, kind):
+                raise ValueError(f"{name} must be {'an integer' if kind is Integral else 'a number'}, got {value!r}")
+            setattr(self, name, int(value) if kind is Integral else float(value))  # NumPy scalars become plain numbers
         if self.layer < 0 or self.ar_layer < 0: raise ValueError(f"layers must be ≥ 0, got layer={self.layer}, ar_layer={self.ar_layer}")
         if not (self.injection_scale > 0 and math.isfinite(self.injection_scale)):
             raise ValueError(f"injection_scale must be a positive number, got {self.injection_scale}")
@@ -102,6 +109,8 @@ class NLA:
         device = next(model.parameters()).device
         self.head = (head or identity_head(config.d_model)).to(device)
         self.mean_D = None if mean_D is None else torch.as_tensor(mean_D, dtype=torch.float32)
+        if self.mean_D is not None and tuple(self.mean_D.shape) != (config.d_model,):
+            raise ShapeMismatch(f"mean_D has shape {tuple(self.mean_D.shape)}, not ({config.d_model},)")
 
     @classmethod
     def from_subject(cls, subject, layer: int, injection_scale: float, mean_D=None, seed: int = 0,
@@ -152,6 +161,8 @@ def _nla_explain(self: NLA, acts_BD, **kwargs) -> list[str]:
 
 def _nla_reconstruct(self: NLA, texts: list[str], batch_size: int = 32) -> torch.Tensor:
     "`recon_BD`: the AR's reconstruction of the vector each text explains (raw scale; `nla_mse` rescales)."
+    if isinstance(texts, str): raise ValueError("reconstruct takes a list of explanations, got one str; pass [text]")
+    if len(texts) == 0: raise ValueError("no texts to reconstruct")
     self.role_model("ar")
     with torch.no_grad():
         return torch.cat([self.ar_forward(texts[s]) for s in _batches(len(texts), batch_size)])

@@ -177,16 +177,24 @@ def sft(nla: NLA, role: str, loss_fn, n_rows: int, config: SFTConfig, checkpoint
     return history
 
 # %% ../nbs/api/07_train.ipynb #2a9be912
+def _check_rows(vectors_BD: torch.Tensor, texts: list, what: str):
+    "Refuse before step 0 what would stop a run midway: counts that differ, and vectors holding NaN or inf (named by row)."
+    if len(texts) != len(vectors_BD): raise ValueError(f"{len(texts)} {what} but {len(vectors_BD)} vectors")
+    bad = (~torch.isfinite(vectors_BD).all(-1)).nonzero().flatten().tolist()
+    if bad: raise ValueError(f"vectors {bad[:10]}{' …' if len(bad) > 10 else ''} hold NaN or inf; drop or fix those rows of the dataset")
+
 def train_ar(nla: NLA, texts: list[str], targets_BD: torch.Tensor, config: SFTConfig, checkpoint_dir=None, callback=None) -> list[dict]:
     "AR warm start: regress each target vector from its text."
-    if len(texts) != len(targets_BD): raise ValueError(f"{len(texts)} texts but {len(targets_BD)} target vectors")
+    _check_rows(targets_BD, texts, "texts")
     def loss_fn(rows):
         return nla_mse(nla.ar_forward([texts[i] for i in rows]), targets_BD[rows].to(nla.head.weight.device)).mean()
     return sft(nla, "ar", loss_fn, len(texts), config, checkpoint_dir, desc="AR SFT", callback=callback)
 
 def train_av(nla: NLA, acts_BD: torch.Tensor, explanations: list[str], config: SFTConfig, checkpoint_dir=None, callback=None) -> list[dict]:
     "AV warm start: write each explanation given its injected vector."
-    if len(explanations) != len(acts_BD): raise ValueError(f"{len(explanations)} explanations but {len(acts_BD)} vectors")
+    _check_rows(acts_BD, explanations, "explanations")
+    empty = [i for i, e in enumerate(explanations) if not isinstance(e, str) or not e.strip()]
+    if empty: raise ValueError(f"explanations {empty[:10]} are empty or not text; the AV cannot learn to write nothing")
     def loss_fn(rows): return nla.av_loss(acts_BD[rows], [explanations[i] for i in rows])
     return sft(nla, "av", loss_fn, len(explanations), config, checkpoint_dir, desc="AV SFT", callback=callback)
 
