@@ -19,6 +19,7 @@ from tqdm.auto import tqdm
 from .core import NlaeError, recover_folder, write_folder
 from .models import shard_base
 from .reconstructor import NLA, nla_mse
+from .verbalizer import check_explanations
 from accelerate import PartialState
 from accelerate.utils import gather_object, parse_flag_from_env, reduce
 
@@ -193,8 +194,7 @@ def train_ar(nla: NLA, texts: list[str], targets_BD: torch.Tensor, config: SFTCo
 def train_av(nla: NLA, acts_BD: torch.Tensor, explanations: list[str], config: SFTConfig, checkpoint_dir=None, callback=None) -> list[dict]:
     "AV warm start: write each explanation given its injected vector."
     _check_rows(acts_BD, explanations, "explanations")
-    empty = [i for i, e in enumerate(explanations) if not isinstance(e, str) or not e.strip()]
-    if empty: raise ValueError(f"explanations {empty[:10]} are empty or not text; the AV cannot learn to write nothing")
+    check_explanations(explanations)  # all rows before step 0, not each batch as it comes
     def loss_fn(rows): return nla.av_loss(acts_BD[rows], [explanations[i] for i in rows])
     return sft(nla, "av", loss_fn, len(explanations), config, checkpoint_dir, desc="AV SFT", callback=callback)
 

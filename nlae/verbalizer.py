@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['AV_TEMPLATE', 'MARKER_CANDIDATES', 'InjectionError', 'AVPrompt', 'build_av_prompt', 'marker_positions', 'rescale',
            'prompt_rows', 'generate_injected', 'verbalize', 'Explanation', 'format_explanation', 'parse_explanation',
-           'av_sft_batch']
+           'check_explanations', 'av_sft_batch']
 
 # %% ../nbs/api/05_verbalizer.ipynb #cda6b362
 import re
@@ -130,12 +130,16 @@ def parse_explanation(raw: str) -> Explanation:
     return Explanation(raw.strip(), "missing")
 
 # %% ../nbs/api/05_verbalizer.ipynb #b3cbbce2
-def av_sft_batch(tokenizer, prompt: AVPrompt, explanations: list[str]) -> dict:
-    "`input_ids`, `attention_mask` and `labels` (-100 outside the answers) teaching the AV to write `explanations`."
+def check_explanations(explanations: list[str]):
+    "Refuse, by index, explanations the AV cannot be taught to write: empty ones, and ones already in tags."
     if empty := [i for i, e in enumerate(explanations) if not isinstance(e, str) or not e.strip()]:
         raise ValueError(f"explanations {empty[:5]} are empty or not text: the AV would be taught to write nothing; drop those rows")
     if tagged := [i for i, e in enumerate(explanations) if _OPEN in e or _CLOSE in e]:
         raise ValueError(f"explanations {tagged[:5]} already hold {_OPEN} or {_CLOSE} tags; pass the bare text (parse_explanation(raw).text)")
+
+def av_sft_batch(tokenizer, prompt: AVPrompt, explanations: list[str]) -> dict:
+    "`input_ids`, `attention_mask` and `labels` (-100 outside the answers) teaching the AV to write `explanations`."
+    check_explanations(explanations)
     end = [] if tokenizer.eos_token_id is None else [tokenizer.eos_token_id]
     answers = [tokenizer(format_explanation(e), add_special_tokens=False).input_ids + end for e in explanations]
     T = len(prompt.input_ids) + max(map(len, answers))
