@@ -1,4 +1,5 @@
 __version__ = "0.0.1"
 
 # The package-level API (`from nlae import NLA`). nbdev leaves this file to us apart from the version line.
-from .reconstructor import NLA
+from .nla import NLA
+from . import published  # adds the paper's released layout to the folders NLA.load reads

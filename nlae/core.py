@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['NlaeError', 'LayerOutOfRange', 'UnsupportedArchitecture', 'ShapeMismatch', 'ModelNotAvailable', 'default_device',
-           'resolve_dtype', 'seed_everything', 'write_atomic', 'write_folder', 'recover_folder', 'save_config',
-           'load_config', 'cache_dir', 'cached_entry']
+           'resolve_dtype', 'seed_everything', 'batch_slices', 'nlae_version', 'write_atomic', 'write_folder',
+           'recover_folder', 'save_config', 'load_config', 'cache_dir', 'cached_entry']
 
 # %% ../nbs/api/00_core.ipynb #cd60efc8
-import dataclasses, json, os, random, shutil
+import dataclasses, importlib.metadata, json, os, random, shutil
 from pathlib import Path
 
 import numpy as np
@@ -51,6 +51,18 @@ def resolve_dtype(dtype=None, device=None) -> torch.dtype:
 def seed_everything(seed: int = 0):
     "Seed `random`, NumPy and torch (CPU and every GPU)."
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
+
+# %% ../nbs/api/00_core.ipynb #17e61bd7
+def batch_slices(n: int, size: int) -> list[slice]:
+    "Slices covering `range(n)` in order, each at most `size` long."
+    return [slice(i, min(i + size, n)) for i in range(0, n, size)]
+
+def nlae_version() -> str:
+    "This nlae's version, from the installed package's metadata ('unknown' in a source tree that was never installed)."
+    # not `nlae.__version__`: the package's __init__ imports the modules that record the version, so they
+    # would import it back
+    try: return importlib.metadata.version("nlae")
+    except importlib.metadata.PackageNotFoundError: return "unknown"
 
 # %% ../nbs/api/00_core.ipynb #ae290474
 def write_atomic(path, content: str | bytes) -> Path:

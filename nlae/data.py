@@ -23,7 +23,7 @@ from safetensors.torch import load_file, save
 from tqdm.auto import tqdm
 
 from .core import NlaeError, write_atomic, write_folder
-from .hooks import _check_layer, resid_post, unwrap
+from .hooks import _check_layer, resid_post, text_config, unwrap
 from .models import subject_id, tokenize
 
 # %% ../nbs/api/03_data.ipynb #93ffb13b
@@ -248,20 +248,19 @@ def _open_out_dir(out_dir: Path, meta: dict) -> dict:
 # %% ../nbs/api/03_data.ipynb #bd8098f0
 def build_activation_dataset(subject, corpus, layer: int, out_dir, *, max_tokens: int = 128, positions_per_doc: int = 2,
                              skip_first: int = 10, batch_size: int = 16, eval_fraction: float = 0.15, seed: int = 0,
-                             docs_per_shard: int = 128, subject_name: str | None = None, revision: str | None = None,
-                             _stop_after_shards: int | None = None) -> ActivationDataset:
+                             docs_per_shard: int = 128, subject_name: str | None = None, revision: str | None = None) -> ActivationDataset:
     "Extract layer-`layer` residual vectors at sampled positions of `corpus` into a resumable dataset on disk at `out_dir`."
     model, tokenizer = subject
     _check_layer(model, layer)  # fail before reading the corpus or touching out_dir
     _check_build_args(max_tokens, positions_per_doc, skip_first, batch_size, eval_fraction, seed, docs_per_shard)
-    n_ctx = getattr(unwrap(model).config, "max_position_embeddings", None)
+    n_ctx = getattr(text_config(model), "max_position_embeddings", None)
     if n_ctx and max_tokens > n_ctx: raise ValueError(f"max_tokens={max_tokens} but the model reads at most {n_ctx} positions; lower max_tokens")
     corpus, config = load_corpus(corpus), unwrap(model).config
     build = dict(max_tokens=max_tokens, positions_per_doc=positions_per_doc, skip_first=skip_first, eval_fraction=eval_fraction,
                  seed=seed, docs_per_shard=docs_per_shard, corpus_docs=len(corpus), corpus_sha1=_corpus_sha1(corpus))
     meta = dict(subject=subject_name or subject_id(model) or f"unnamed-{config.model_type}",
                 revision=getattr(config, "_commit_hash", None) or revision, layer=layer,
-                d_model=config.get_text_config().hidden_size, dtype=str(unwrap(model).dtype).removeprefix("torch."),
+                d_model=text_config(model).hidden_size, dtype=str(unwrap(model).dtype).removeprefix("torch."),
                 build=build, batch_size=batch_size, status="building")
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
     with FileLock(str(out_dir/".lock")):  # two processes building one folder would trip over each other's shards
@@ -280,14 +279,12 @@ def build_activation_dataset(subject, corpus, layer: int, out_dir, *, max_tokens
             bar.set_postfix_str(f"{run_tokens / max(time.time() - t0, 1e-9):,.0f} tok/s", refresh=False)
         try:
             with _quiet_datasets():
-                for n_written, i in enumerate(todo, 1):
+                for i in todo:
                     docs = corpus[i * docs_per_shard:(i + 1) * docs_per_shard]
                     rows, counts = _extract_shard(model, tokenizer, docs["text"], docs["doc_id"], layer=layer,
                                                   max_tokens=max_tokens, positions_per_doc=positions_per_doc,
                                                   skip_first=skip_first, seed=seed, batch_size=batch_size, advance=advance)
                     write_folder(shards/f"{i:05d}", lambda tmp: _write_shard(tmp, rows, counts, meta["d_model"]))
-                    if _stop_after_shards is not None and n_written >= _stop_after_shards:
-                        raise InterruptedError(f"stopped after {n_written} shard(s), as asked (_stop_after_shards)")
         finally: bar.close()
         with _quiet_datasets(): _finish_build(out_dir, meta, n_shards)
     return load_activation_dataset(out_dir)

@@ -20,7 +20,7 @@ from torch.distributed.fsdp import FSDPModule, fully_shard
 from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
 
 from .core import ModelNotAvailable, NlaeError, cache_dir, cached_entry, default_device, resolve_dtype
-from .hooks import model_blocks, resid_post, tiny_subject, unwrap
+from .hooks import model_blocks, resid_post, text_config, tiny_subject, unwrap
 
 # %% ../nbs/api/02_models.ipynb #dd3b2941
 EMBEDDED = {

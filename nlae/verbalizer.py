@@ -15,7 +15,7 @@ from typing import NamedTuple
 import torch
 
 from .core import NlaeError, ShapeMismatch
-from .hooks import inject, unwrap
+from .hooks import inject, text_config
 from .models import is_sharded
 
 # %% ../nbs/api/05_verbalizer.ipynb #b1817039
@@ -94,7 +94,7 @@ def prompt_rows(prompt: AVPrompt, n: int, device=None) -> torch.Tensor:
 def generate_injected(model, tokenizer, prompt: AVPrompt, acts_BD: torch.Tensor, scale: float, max_new_tokens: int = 48,
                       temperature: float | None = None, **generate_kwargs) -> torch.Tensor:
     "`ids_BC`: the tokens generated after the AV prompt with each vector of `acts_BD` injected at the marker at norm `scale`; greedy unless a `temperature` is given."
-    d_model = unwrap(model).config.hidden_size
+    d_model = text_config(model).hidden_size
     if acts_BD.ndim != 2 or acts_BD.shape[1] != d_model:
         raise ShapeMismatch(f"acts must be (batch, d_model={d_model}), got {tuple(acts_BD.shape)}")
     ids_BT = prompt_rows(prompt, len(acts_BD), next(model.parameters()).device)
