@@ -22,7 +22,8 @@ import torch
 def child(args) -> dict:
     "Build one design, run a warm-up step and a timed step, and report its figures."
     from nlae.models import load_subject
-    from nlae.reconstructor import NLA, nla_mse
+    from nlae.nla import NLA
+    from nlae.reconstructor import nla_mse
     from nlae.verbalizer import prompt_rows
     from nlae.rl import (RLConfig, _injected, add_reference, completion_logprobs, group_advantages,
                          nla_rewards, policy_loss, rl_step, sample_rollouts)

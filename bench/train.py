@@ -1,5 +1,8 @@
-"""AR warm-start (SFT) tokens/s of the truncated shared-base AR against a naive AR that runs the
-full model and discards the logits, on the same data in the same process, and their ratio.
+"""Warm-start (SFT) step speed, each pair on the same data in the same process, with their ratio:
+the AR's tokens/s, truncated shared-base AR against a naive AR that runs the full model and discards
+the logits; and the AV's tokens/s and examples/s, today's design (the chat template's default system
+message, the long AV template, topic-and-last-sentence targets) against the short prompt and the
+shorter targets that lead with the token.
 
 Both are the same NLA (SmolLM2-135M, adapter `ar`, identity value head) doing a full training step
 (forward, nla_mse, backward, AdamW); only the forward differs: `ar_forward` stops after block K, the
@@ -7,13 +10,19 @@ naive one runs all blocks and the LM head with `output_hidden_states=True` and r
 
     python bench/train.py                 # SmolLM2-135M, K=L=20, CPU fp32
     python bench/train.py --device cuda   # the CUDA default (4-bit)
+
+The AV step counts every token it runs (prompt and answer), but an example is an example: examples/s
+is what the demo's budget buys.
 """
 import argparse, statistics
 
 import torch
 
 from nlae.models import load_subject, tokenize
-from nlae.reconstructor import NLA, ar_forward, last_token_index, nla_mse
+from nlae.nla import NLA
+from nlae.reconstructor import last_token_index, nla_mse
+from nlae.summarize import FactsSummarizer, HeuristicSummarizer
+from nlae.verbalizer import AV_TEMPLATE, SHORT_AV_TEMPLATE, av_sft_batch, build_av_prompt
 
 from _timing import interleaved_times  # bench/_timing.py: this script's folder is on sys.path
 
@@ -34,6 +43,7 @@ def main():
     parser.add_argument("--model", default="smollm2-135m")
     parser.add_argument("--layer", type=int, default=20)
     parser.add_argument("--batch", type=int, default=16)
+    parser.add_argument("--av-batch", type=int, default=8)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--device", default=None)
     args = parser.parse_args()
@@ -66,6 +76,41 @@ def main():
     for name, rate in rates.items(): print(f"  {name:<42} {rate:9.0f} tokens/s")
     truncated, naive = rates.values()
     print(f"  ratio truncated / naive: {truncated / naive:.2f}x")
+    bench_av(nla, args)
+
+CONTEXTS = ["The Eiffel Tower was built for the 1889 World's Fair. Critics called the tower ugly, but the tower became a symbol of Par",
+            "def fibonacci(n):\n    if n < 2:\n        return n\n    return fibonacci(n - 1) + fibonacci(n - 2)\n\nprint(fibon",
+            "She opened the door. It was a cold and windy night and the old lighthouse keeper walked slowly along the rocky shore",
+            "Stock prices fell sharply on Monday as investors worried that the central bank would raise interest rates again"]
+
+def bench_av(nla, args):
+    "One AV SFT step (injection, CE of the answer, backward, AdamW) with today's prompt and targets against the short ones."
+    tokenizer, device = nla.tokenizer, nla.head.weight.device
+    contexts = (CONTEXTS * args.av_batch)[:args.av_batch]
+    acts_BD = torch.randn(args.av_batch, nla.config.d_model, generator=torch.Generator().manual_seed(1)).to(device)
+    designs = {"today: chat prompt, topic + last sentence": (build_av_prompt(tokenizer, AV_TEMPLATE), HeuristicSummarizer()(contexts)),
+               "short prompt, token-first targets": (build_av_prompt(tokenizer, SHORT_AV_TEMPLATE, system=""),
+                                                     FactsSummarizer(tokenizer)(contexts))}
+    params = nla.parameters("av")
+    for p in nla.parameters("ar"): p.requires_grad_(False)
+    for p in params: p.requires_grad_(True)
+    nla.model.set_adapter("av")
+    optimizer = torch.optim.AdamW(params, lr=1e-5)
+    def step(prompt, targets):
+        def run():
+            nla.prompt = prompt  # av_loss builds its batch from the NLA's prompt
+            nla.av_loss(acts_BD, targets).backward()
+            optimizer.step(); optimizer.zero_grad(set_to_none=True)
+        return run
+    tokens = {name: int(av_sft_batch(tokenizer, prompt, targets)["attention_mask"].sum()) for name, (prompt, targets) in designs.items()}
+    times = interleaved_times({name: step(*design) for name, design in designs.items()}, args.repeats, device)
+    print(f"AV SFT step, batch {args.av_batch}, median of {args.repeats}")
+    rates = {}
+    for name, ts in times.items():
+        seconds = statistics.median(ts); rates[name] = args.av_batch / seconds
+        print(f"  {name:<42} {tokens[name] / seconds:9.0f} tokens/s {rates[name]:7.2f} examples/s ({tokens[name]} tokens, {seconds:.2f} s)")
+    today, short = rates.values()
+    print(f"  ratio short / today (examples/s): {short / today:.2f}x")
 
 if __name__ == "__main__":
     main()

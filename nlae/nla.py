@@ -42,12 +42,14 @@ class NLAConfig:
     lora_alpha: int = 32
     max_new_tokens: int = 48
     data: str | None = None       # the activation dataset it was trained on: where `nlae eval` looks by default
+    av_system: str | None = None  # the AV prompt's system message; None keeps the chat template's default (as before 0.0.2)
+    repetition_penalty: float = 1.0  # > 1 discourages the AV from writing a token again when it explains (1: plain greedy)
 
     def __post_init__(self):
         if not self.subject: raise ValueError("subject is empty: name the model (subject_name=...) so the NLA can be reloaded")
         if self.ar_layer is None: self.ar_layer = self.layer
         for name, kind in (("layer", Integral), ("ar_layer", Integral), ("d_model", Integral), ("lora_r", Integral),
-                           ("max_new_tokens", Integral), ("injection_scale", Real)):  # a hand-edited nla.json may hold anything
+                           ("max_new_tokens", Integral), ("injection_scale", Real), ("repetition_penalty", Real)):  # a hand-edited nla.json may hold anything
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, kind):
                 raise ValueError(f"{name} must be {'an integer' if kind is Integral else 'a number'}, got {value!r}")
@@ -56,6 +58,8 @@ class NLAConfig:
         if not (self.injection_scale > 0 and math.isfinite(self.injection_scale)):
             raise ValueError(f"injection_scale must be a positive number, got {self.injection_scale}")
         if "{explanation}" not in self.ar_template: raise ValueError("ar_template must contain '{explanation}'")
+        if not self.repetition_penalty > 0: raise ValueError(f"repetition_penalty must be > 0, got {self.repetition_penalty}")
+        if self.av_system is not None and not isinstance(self.av_system, str): raise ValueError(f"av_system must be a str or None, got {self.av_system!r}")
 
 # %% ../nbs/api/08_nla.ipynb #7f55f4f1
 def _block_linears(model) -> list[str]:
@@ -76,7 +80,7 @@ class NLA:
         self.model = get_peft_model(model, LoraConfig(**lora), adapter_name="av")
         self.model.add_adapter("ar", LoraConfig(**lora, layers_to_transform=list(range(config.ar_layer + 1))))
         self.tokenizer, self.config = tokenizer, config
-        self.prompt = build_av_prompt(tokenizer, config.av_template, config.marker)
+        self.prompt = build_av_prompt(tokenizer, config.av_template, config.marker, config.av_system)
         config.marker = self.prompt.marker
         device = next(model.parameters()).device
         self.head = (head or identity_head(config.d_model)).to(device)
@@ -121,7 +125,7 @@ def _nla_verbalize(self: NLA, acts_BD, batch_size: int = 32, do_sample: bool = F
     with torch.no_grad():
         for s in batch_slices(len(acts_BD), batch_size):
             raw = verbalize(model, self.tokenizer, self.prompt, acts_BD[s], self.config.injection_scale,
-                            max_new_tokens or self.config.max_new_tokens, do_sample, temperature)
+                            max_new_tokens or self.config.max_new_tokens, do_sample, temperature, self.config.repetition_penalty)
             out += [parse_explanation(r) for r in raw]
     return out
 

@@ -14,11 +14,11 @@ import torch
 
 from .core import write_atomic
 from .data import ActivationDataset, stack_acts
-from .evaluate import derangement, quote_tail
+from .evaluate import derangement, diversity, quote_tail, vector_use
 from .faithfulness import (POSITION_GROUPS, builtin_edits, causal_fidelity, fve_by_group, hygiene, position_group, quote_leakage,
                                reconstruction_stats, robustness, steering_effect, token_kind)
 from .nla import NLA
-from .summarize import HeuristicSummarizer, LocalSummarizer, summarize_dataset
+from .summarize import SUMMARIZERS, make_summarizer, summarize_dataset
 
 # %% ../nbs/api/13_report.ipynb #6234e91a
 @dataclass
@@ -26,13 +26,13 @@ class EvalConfig:
     "Settings of `nlae eval`; each field is a command-line flag of the same name."
     rows: int = 64              # held-out vectors evaluated (the first ones of the split)
     n_boot: int = 1000          # bootstrap resamples behind each 95% interval
-    summarizer: str = "heuristic"  # the summaries baseline: 'heuristic' or 'local' (the subject summarizes)
+    summarizer: str = "heuristic"  # the targets behind the summaries baseline and the AV's CE gap: one of SUMMARIZERS (the NLA's own, ideally)
     batch_size: int = 16
     seed: int = 0
     quick: bool = False         # a smoke test: 12 rows, 200 resamples
 
     def __post_init__(self):
-        if self.summarizer not in ("heuristic", "local"): raise ValueError(f"summarizer must be 'heuristic' or 'local', got {self.summarizer!r}")
+        if self.summarizer not in SUMMARIZERS: raise ValueError(f"summarizer must be one of {', '.join(SUMMARIZERS)}, got {self.summarizer!r}")
         if self.quick: self.rows, self.n_boot = 12, 200
 
 def _check_dataset(nla: NLA, ds: ActivationDataset):
@@ -58,8 +58,7 @@ def evaluate_faithfulness(nla: NLA, ds: ActivationDataset, config: EvalConfig = 
     parsed = nla.verbalize(acts_BD, batch_size=config.batch_size)
     explanations = [e.text for e in parsed]
     with nla.subject() as subject:
-        summarizer = LocalSummarizer((subject, nla.tokenizer)) if config.summarizer == "local" else HeuristicSummarizer()
-        summaries = summarize_dataset(ds, summarizer, splits=("eval",))["eval"][:n]
+        summaries = summarize_dataset(ds, make_summarizer(config.summarizer, (subject, nla.tokenizer)), splits=("eval",))["eval"][:n]
     readings = dict(roundtrip=explanations, summaries=summaries, quote=quote_tail(nla.tokenizer, contexts),
                     shuffled=[explanations[i] for i in derangement(n, config.seed).tolist()])
     recon = {name: nla.reconstruct(texts, batch_size=config.batch_size).cpu() for name, texts in readings.items()}
@@ -85,6 +84,8 @@ def evaluate_faithfulness(nla: NLA, ds: ActivationDataset, config: EvalConfig = 
     report["robustness"] = robustness(nla, explanations, contexts, acts_BD, mean_D, paraphrase=paraphrase, seed=config.seed)
     report["leakage"] = quote_leakage(explanations, contexts)
     report["hygiene"] = hygiene(parsed, nla.tokenizer)
+    step("does the AV read the vector: its CE of the targets with true, shuffled and zero vectors")
+    report["vector_use"], report["diversity"] = vector_use(nla, acts_BD, summaries, config.batch_size, config.seed), diversity(explanations)
     cos_B = torch.cosine_similarity(recon["roundtrip"], acts_BD, dim=-1).tolist()
     report["examples"] = [dict(context_tail=c[-120:], explanation=e, cosine=round(cos, 3))
                           for c, e, cos in list(zip(contexts, explanations, cos_B))[:8]]
@@ -121,6 +122,11 @@ def headline_table(report: dict) -> str:
         ("... kept without copied runs (≥ 3 words)", _num(rob["retained_no_copies"]), "", f"FVE {rob['fve']['no_copies']:.3f}"),
         ("quote leakage (words copied from the context)", f"{report['leakage']['leakage']:.1%}", "",
          f"{report['leakage']['rows_half_copied']:.0%} of explanations are half copied or more"),
+        ("AV CE gap, shuffled − true vectors (nats/token)", _num(report["vector_use"]["ce_gap"]), "",
+         f"true {report['vector_use']['ce_true_vectors']:.3f}, shuffled {report['vector_use']['ce_shuffled_vectors']:.3f}, "
+         f"zero {report['vector_use']['ce_zero_vectors']:.3f}; 0 = the AV ignores the vector"),
+        ("distinct explanations", f"{report['diversity']['distinct_share']:.0%}", "",
+         f"{report['diversity']['repeated_item_share']:.0%} repeat a list item; {report['diversity']['mean_words']:.1f} words"),
         ("tags closed", f"{hy['tags_ok']:.0%}", "", f"empty {hy['empty']:.0%}, duplicated {hy['duplicated']:.0%}, "
          f"looping {hy['looping']:.0%}; median length {hy['length_median']:.0f} tokens"),
     ]
