@@ -44,8 +44,8 @@ class DemoConfig:
     docs: int = 600                   # documents of the built-in corpus to use
     positions_per_doc: int = 4        # vectors per document: one forward pass reads them all
     max_tokens: int = 96              # tokens read per document
-    ar_steps: int = 60
-    av_steps: int = 300
+    ar_steps: int = 120
+    av_steps: int = 150
     ar_adapt_steps: int = 60          # AR steps on the AV's own explanations of training vectors (0: none)
     adapt_rows: int = 768             # training vectors the AV explains for those steps (its generation is the slow part)
     batch_size: int = 16              # AR rows per step

@@ -131,7 +131,7 @@ class LocalSummarizer:
 
 # %% ../nbs/api/04_summarize.ipynb #10234a47
 class FactsSummarizer:
-    "Targets that lead with what the vector at t fixes: 'Token: \"<t>\". [Next: \"<the subject's top prediction>\".] Text: …<last words>. Topic: w1, w2.'"
+    "Targets that lead with what the vector at t fixes: 'Token: \"<t>\". [Next: \"<the subject's top prediction>\".] Topic: w1, w2. Text: …<last words>'"
     def __init__(self, tokenizer, model=None, n_words: int = 8, n_topic: int = 3, batch_size: int = 16, max_tokens: int = 256):
         self.tokenizer, self.model = tokenizer, model  # with a model, the target also names its next-token prediction
         self.n_words, self.batch_size, self.max_tokens = n_words, batch_size, max_tokens
@@ -159,10 +159,10 @@ class FactsSummarizer:
         token = self.tokenizer.decode(ids[-1:]) if ids else ""
         words = " ".join(context.split()).split(" ")
         text = ("…" if len(words) > self.n_words else "") + " ".join(words[-self.n_words:])
-        text += "" if text.endswith(".") else "."
         topics = [w for w in self._topics.salient_words(context) if w not in text.lower()]  # each word once in the target
-        return (f"Token: {shown(token)}. " + (f"Next: {shown(next_token)}. " if next_token is not None else "") + f"Text: {text}"
-                + (f" Topic: {', '.join(topics)}." if topics else ""))
+        # the context's own last words come last, as in the heuristic summary: the AR reads the hidden state at its last token
+        return (f"Token: {shown(token)}. " + (f"Next: {shown(next_token)}. " if next_token is not None else "")
+                + (f"Topic: {', '.join(topics)}. " if topics else "") + f"Text: {text}")
 
     def __call__(self, contexts: list[str]) -> list[str]:
         nexts = self.next_tokens(contexts) if self.model is not None else [None] * len(contexts)
