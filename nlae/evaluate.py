@@ -13,7 +13,7 @@ import torch
 
 from .core import ShapeMismatch, batch_slices
 from .nla import NLA
-from .verbalizer import rescale
+from .verbalizer import Explanation, rescale
 
 # %% ../nbs/api/11_evaluate.ipynb #08078a09
 def fve(pred_BD: torch.Tensor, target_BD: torch.Tensor, mean_D: torch.Tensor) -> float:
@@ -90,11 +90,14 @@ def diversity(explanations: list[str]) -> dict:
 
 # %% ../nbs/api/11_evaluate.ipynb #0f141841
 def evaluate_nla(nla: NLA, acts_BD: torch.Tensor, summaries: list[str], contexts: list[str], mean_D: torch.Tensor,
-                 seed: int = 0, batch_size: int = 32) -> dict:
-    "Held-out FVE and cosine of the NLA round trip and of every baseline, with the explanations it wrote."
+                 seed: int = 0, batch_size: int = 32, verbalized: list[Explanation] | None = None) -> dict:
+    "Held-out FVE and cosine of the NLA round trip and of every baseline, with the explanations it wrote (`verbalized`: the AV's output on `acts_BD`, when already computed)."
     if not (len(acts_BD) == len(summaries) == len(contexts)) or len(acts_BD) < 2:
         raise ValueError(f"need ≥ 2 rows and as many summaries and contexts as vectors: {len(acts_BD)}, {len(summaries)}, {len(contexts)}")
-    parsed = nla.verbalize(acts_BD, batch_size=batch_size)
+    if verbalized is not None and len(verbalized) != len(acts_BD):
+        raise ValueError(f"verbalized has {len(verbalized)} explanations for {len(acts_BD)} vectors")
+    # generation is the slow part: a caller that has already read these vectors with the same AV passes its explanations
+    parsed = nla.verbalize(acts_BD, batch_size=batch_size) if verbalized is None else verbalized
     explanations = [e.text for e in parsed]
     perm = derangement(len(explanations), seed).tolist()
     readings = dict(roundtrip=explanations, shuffled=[explanations[i] for i in perm], summaries=list(summaries),

@@ -115,14 +115,14 @@ def completion_mask(ids_NC: torch.Tensor, eos_id: int | None) -> tuple[torch.Ten
 # %% ../nbs/api/10_rl.ipynb #bc2297c8
 def _injected(nla: NLA, ids_NT: torch.Tensor, acts_ND: torch.Tensor):
     "Inject `acts_ND` at the marker of each row (checked) for the forward and backward passes inside the block."
-    return inject(nla.model, marker_positions(ids_NT, nla.prompt), rescale(acts_ND.float(), nla.config.injection_scale))
+    return inject(nla.model, marker_positions(ids_NT, nla.prompt), rescale(nla.av_vectors(acts_ND).float(), nla.config.injection_scale))
 
 def sample_rollouts(nla: NLA, acts_ND: torch.Tensor, temperature: float = 1.0, max_new_tokens: int = 48) -> Rollouts:
     "One sampled explanation of each row of `acts_ND` from the AV (repeat rows to sample a group)."
     tok = nla.tokenizer
     nla.model.set_adapter("av")
     with torch.no_grad():  # stop at the eos that `completion_mask` looks for, not at another the model's config may name
-        ids_NC = generate_injected(nla.model, tok, nla.prompt, acts_ND, nla.config.injection_scale, max_new_tokens,
+        ids_NC = generate_injected(nla.model, tok, nla.prompt, nla.av_vectors(acts_ND), nla.config.injection_scale, max_new_tokens,
                                    temperature, eos_token_id=tok.eos_token_id)
     mask_NC, truncated_N = completion_mask(ids_NC, tok.eos_token_id)
     texts = [tok.decode(ids[m], skip_special_tokens=True) for ids, m in zip(ids_NC, mask_NC)]

@@ -131,13 +131,15 @@ class LocalSummarizer:
 
 # %% ../nbs/api/04_summarize.ipynb #10234a47
 class FactsSummarizer:
-    "Targets that lead with what the vector at t fixes: 'Token: \"<t>\". [Next: \"<the subject's top prediction>\".] Topic: w1, w2. Text: …<last words>'"
-    def __init__(self, tokenizer, model=None, n_words: int = 8, n_topic: int = 3, batch_size: int = 16, max_tokens: int = 256):
+    "Targets that lead with what the vector at t fixes: 'Token: \"<t>\". [Next: \"<the subject's top prediction>\".] [Topic: w1, w2.] Text: …<last words>'"
+    def __init__(self, tokenizer, model=None, n_words: int = 4, n_topic: int = 0, batch_size: int = 16, max_tokens: int = 256):
         self.tokenizer, self.model = tokenizer, model  # with a model, the target also names its next-token prediction
         self.n_words, self.batch_size, self.max_tokens = n_words, batch_size, max_tokens
         self._topics = HeuristicSummarizer(n_topic=n_topic)
         model_id = model is not None and Path(subject_id(model) or type(unwrap(model)).__name__).name.lower()
-        self.name = f"facts-{Path(getattr(tokenizer, 'name_or_path', '') or 'tokenizer').name.lower()}" + (f"-next-{model_id}" if model_id else "")
+        # the name keys the summary cache, so it carries every setting that changes the text
+        self.name = (f"facts-{n_words}words-{n_topic}topics-{Path(getattr(tokenizer, 'name_or_path', '') or 'tokenizer').name.lower()}"
+                     + (f"-next-{model_id}" if model_id else ""))
 
     @torch.inference_mode()
     def next_tokens(self, contexts: list[str]) -> list[str]:

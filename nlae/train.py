@@ -37,11 +37,13 @@ class SFTConfig:
     weight_decay: float = 0.0
     checkpoint_every: int = 50
     seed: int = 0
+    input_map_lr: float | None = None  # the learning rate of the AV's input map, for an NLA that has one (None: lr)
 
     def __post_init__(self):
         for name in ("steps", "batch_size", "grad_accum", "checkpoint_every"):
             if getattr(self, name) < 1: raise ValueError(f"{name} must be ≥ 1, got {getattr(self, name)}")
         if not self.lr > 0: raise ValueError(f"lr must be > 0, got {self.lr}")
+        if self.input_map_lr is not None and not self.input_map_lr > 0: raise ValueError(f"input_map_lr must be > 0, got {self.input_map_lr}")
 
 def lr_factor(config: SFTConfig, step: int) -> float:
     "The learning-rate multiplier at optimizer step `step`: linear warm-up, then cosine to zero."
@@ -144,7 +146,13 @@ def sft(nla: NLA, role: str, loss_fn, n_rows: int, config: SFTConfig, checkpoint
         for p in nla.parameters(other): p.requires_grad_(False)
     for p in params.values(): p.requires_grad_(True)
     nla.model.set_adapter(role)
-    optimizer = torch.optim.AdamW(params.values(), lr=config.lr, weight_decay=config.weight_decay)
+    # the AV's input map has its own learning rate, and no weight decay: decay would pull it towards zero, not the identity
+    mapped = [p for n, p in params.items() if n.startswith("input_map.")]
+    if config.input_map_lr is not None and not mapped:
+        raise ValueError(f"input_map_lr is set, but the NLA's {role} has no input map (NLA.from_subject(..., input_map=True) makes one)")
+    groups = [dict(params=[p for n, p in params.items() if not n.startswith("input_map.")], base_lr=config.lr)]
+    if mapped: groups.append(dict(params=mapped, base_lr=config.input_map_lr or config.lr, weight_decay=0.0))
+    optimizer = torch.optim.AdamW(groups, lr=config.lr, weight_decay=config.weight_decay)
     folder = Path(checkpoint_dir)/f"{role}-checkpoint" if checkpoint_dir else None
     start, history = 0, []
     if folder and recover_folder(folder).exists():
@@ -157,7 +165,7 @@ def sft(nla: NLA, role: str, loss_fn, n_rows: int, config: SFTConfig, checkpoint
     shard_base(nla.model)
     bar = tqdm(range(start, config.steps), desc=desc or f"{role} SFT", initial=start, total=config.steps, disable=rank != 0)
     for step in bar:
-        for group in optimizer.param_groups: group["lr"] = config.lr * lr_factor(config, step)
+        for group in optimizer.param_groups: group["lr"] = group["base_lr"] * lr_factor(config, step)
         total = 0.0
         for micro in range(config.grad_accum):
             rows = shard_rows(batch_rows(n_rows, config.batch_size, step * config.grad_accum + micro, config.seed), rank, world)
