@@ -52,6 +52,7 @@ class PublishedNLA(NLA):
         self.prompt = build_av_prompt(tokenizer, config.av_template, config.marker)
         self.head = head.to(next(ar_model.parameters()).device)
         self.mean_D, self.training_summary = None, dict(published=sources)
+        self.input_map = None  # the released AVs read the vector as it is
 
     def role_model(self, role: str):
         "The released AV or AR model."
