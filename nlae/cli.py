@@ -53,6 +53,7 @@ class DemoConfig:
     ar_lr: float = 3e-4
     av_lr: float = 1e-3               # the AV has more to learn per step than the CPU budget allows at 3e-4
     input_map_lr: float = 0.0         # > 0: an affine map on the vector before injection (identity at init), trained with the AV at this rate
+    lead_weight: float = 1.0          # the AV's loss weight on the targets' leading facts (`Token: "X".`), the other tokens 1
     repetition_penalty: float = 1.0   # > 1 discourages the AV from repeating tokens when it explains
     max_new_tokens: int = 24          # tokens the AV writes per explanation (the targets take about 15)
     eval_rows: int = 128              # held-out vectors the table is computed on
@@ -119,7 +120,7 @@ def demo(config: DemoConfig = DemoConfig()) -> dict:
                                  every=config.monitor_every, last_step=config.av_steps)
     av_history = train_av(nla, train_acts_BD, targets["train"],
                           SFTConfig(steps=config.av_steps, batch_size=config.av_batch_size, lr=config.av_lr,
-                                    input_map_lr=config.input_map_lr or None, **sft), out/"checkpoints",
+                                    input_map_lr=config.input_map_lr or None, lead_weight=config.lead_weight, **sft), out/"checkpoints",
                           callback=monitor)
     seconds["av_sft"] = round(time.time() - t0)
     _log(f"AV trained: loss {av_history[0]['loss']:.3f} -> {av_history[-1]['loss']:.3f}", start)

@@ -169,9 +169,10 @@ def _nla_ar_forward(self: NLA, texts: list[str]) -> torch.Tensor:
     "The AR's reconstructions with gradients (adapter `ar` must be active)."
     return ar_forward(self.model, self.head, self.tokenizer, texts, self.config.ar_layer, self.config.ar_template)
 
-def _nla_av_loss(self: NLA, acts_BD, explanations: list[str]) -> torch.Tensor:
-    "Cross-entropy of the AV writing `explanations` (answer tokens only) given the injected vectors."
-    batch = {k: v.to(next(self.model.parameters()).device) for k, v in av_sft_batch(self.tokenizer, self.prompt, explanations).items()}
+def _nla_av_loss(self: NLA, acts_BD, explanations: list[str], lead_weight: float = 1.0) -> torch.Tensor:
+    "Cross-entropy of the AV writing `explanations` (answer tokens only) given the injected vectors; a mean over tokens weighted as `av_sft_batch` weighs them (`lead_weight` on the leading facts)."
+    batch = {k: v.to(next(self.model.parameters()).device)
+             for k, v in av_sft_batch(self.tokenizer, self.prompt, explanations, lead_weight).items()}
     positions_B = marker_positions(batch["input_ids"], self.prompt)
     # logits only where answers are predicted (from the prompt's last token on): the LM head over a
     # 49k vocabulary is a large share of this step, and the prompt's logits would be thrown away
@@ -179,7 +180,9 @@ def _nla_av_loss(self: NLA, acts_BD, explanations: list[str]) -> torch.Tensor:
     with inject(self.model, positions_B, rescale(self.av_vectors(acts_BD).float(), self.config.injection_scale)):
         logits_BKV = self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
                                 logits_to_keep=T - P + 1, use_cache=False).logits  # no KV cache to build in training
-    return F.cross_entropy(logits_BKV[:, :-1].flatten(0, 1).float(), batch["labels"][:, P:].flatten(), ignore_index=-100)
+    labels_BK, weights_BK = batch["labels"][:, P:], batch["weights"][:, P:]
+    ce_BK = F.cross_entropy(logits_BKV[:, :-1].flatten(0, 1).float(), labels_BK.flatten(), ignore_index=-100, reduction="none")
+    return (ce_BK.view_as(weights_BK) * weights_BK).sum() / weights_BK.sum()
 
 for _f in (_nla_role_model, _nla_subject, _nla_av_vectors, _nla_verbalize, _nla_explain, _nla_reconstruct, _nla_roundtrip, _nla_ar_forward, _nla_av_loss):
     setattr(NLA, _f.__name__.removeprefix("_nla_"), _f)

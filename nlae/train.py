@@ -38,12 +38,14 @@ class SFTConfig:
     checkpoint_every: int = 50
     seed: int = 0
     input_map_lr: float | None = None  # the learning rate of the AV's input map, for an NLA that has one (None: lr)
+    lead_weight: float = 1.0  # AV only: the loss weight of each explanation's leading facts (`leading_span`), the other tokens 1
 
     def __post_init__(self):
         for name in ("steps", "batch_size", "grad_accum", "checkpoint_every"):
             if getattr(self, name) < 1: raise ValueError(f"{name} must be ≥ 1, got {getattr(self, name)}")
         if not self.lr > 0: raise ValueError(f"lr must be > 0, got {self.lr}")
         if self.input_map_lr is not None and not self.input_map_lr > 0: raise ValueError(f"input_map_lr must be > 0, got {self.input_map_lr}")
+        if not self.lead_weight > 0: raise ValueError(f"lead_weight must be > 0, got {self.lead_weight}")
 
 def lr_factor(config: SFTConfig, step: int) -> float:
     "The learning-rate multiplier at optimizer step `step`: linear warm-up, then cosine to zero."
@@ -196,6 +198,7 @@ def _check_rows(vectors_BD: torch.Tensor, texts: list, what: str):
 def train_ar(nla: NLA, texts: list[str], targets_BD: torch.Tensor, config: SFTConfig, checkpoint_dir=None, callback=None) -> list[dict]:
     "AR warm start: regress each target vector from its text."
     _check_rows(targets_BD, texts, "texts")
+    if config.lead_weight != 1: raise ValueError("lead_weight weighs tokens of the AV's loss; the AR regresses one vector per text")
     def loss_fn(rows):
         return nla_mse(nla.ar_forward([texts[i] for i in rows]), targets_BD[rows].to(nla.head.weight.device)).mean()
     return sft(nla, "ar", loss_fn, len(texts), config, checkpoint_dir, desc="AR SFT", callback=callback)
@@ -204,7 +207,7 @@ def train_av(nla: NLA, acts_BD: torch.Tensor, explanations: list[str], config: S
     "AV warm start: write each explanation given its injected vector."
     _check_rows(acts_BD, explanations, "explanations")
     check_explanations(explanations)  # all rows before step 0, not each batch as it comes
-    def loss_fn(rows): return nla.av_loss(acts_BD[rows], [explanations[i] for i in rows])
+    def loss_fn(rows): return nla.av_loss(acts_BD[rows], [explanations[i] for i in rows], config.lead_weight)
     return sft(nla, "av", loss_fn, len(explanations), config, checkpoint_dir, desc="AV SFT", callback=callback)
 
 # %% ../nbs/api/09_train.ipynb #6b768bfb

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['AV_TEMPLATE', 'SHORT_AV_TEMPLATE', 'MARKER_CANDIDATES', 'InjectionError', 'AVPrompt', 'build_av_prompt',
            'marker_positions', 'rescale', 'prompt_rows', 'generate_injected', 'verbalize', 'Explanation',
-           'format_explanation', 'parse_explanation', 'check_explanations', 'av_sft_batch']
+           'format_explanation', 'parse_explanation', 'check_explanations', 'leading_span', 'av_sft_batch']
 
 # %% ../nbs/api/05_verbalizer.ipynb #cda6b362
 import re
@@ -139,16 +139,29 @@ def check_explanations(explanations: list[str]):
     if tagged := [i for i, e in enumerate(explanations) if _OPEN in e or _CLOSE in e]:
         raise ValueError(f"explanations {tagged[:5]} already hold {_OPEN} or {_CLOSE} tags; pass the bare text (parse_explanation(raw).text)")
 
-def av_sft_batch(tokenizer, prompt: AVPrompt, explanations: list[str]) -> dict:
-    "`input_ids`, `attention_mask` and `labels` (-100 outside the answers) teaching the AV to write `explanations`."
+_LEAD_END = re.compile(r" (?:Topic|Text):")
+
+def leading_span(text: str) -> int:
+    "How many characters of `text` its leading facts take: those before ' Topic:' or ' Text:' (`Token: \"X\".` of a facts target; 0 without them)."
+    match = _LEAD_END.search(text.strip())
+    return match.start() if match else 0
+
+def av_sft_batch(tokenizer, prompt: AVPrompt, explanations: list[str], lead_weight: float = 1.0) -> dict:
+    "`input_ids`, `attention_mask`, `labels` (-100 outside the answers) teaching the AV to write `explanations`, and `weights`: each label's weight in the loss (0 outside the answers, `lead_weight` on the tokens of an explanation's `leading_span`, 1 elsewhere)."
     check_explanations(explanations)
     end = [] if tokenizer.eos_token_id is None else [tokenizer.eos_token_id]
-    answers = [tokenizer(format_explanation(e), add_special_tokens=False).input_ids + end for e in explanations]
+    encoded = [tokenizer(format_explanation(e), add_special_tokens=False, return_offsets_mapping=lead_weight != 1) for e in explanations]
+    answers = [enc.input_ids + end for enc in encoded]
     T = len(prompt.input_ids) + max(map(len, answers))
-    ids, mask, labels = [], [], []
-    for answer in answers:
+    ids, mask, labels, weights = [], [], [], []
+    for e, enc, answer in zip(explanations, encoded, answers):
         row, pad = list(prompt.input_ids) + answer, T - len(prompt.input_ids) - len(answer)
         ids.append(row + [tokenizer.pad_token_id] * pad)
         mask.append([1] * len(row) + [0] * pad)
         labels.append([-100] * len(prompt.input_ids) + answer + [-100] * pad)
-    return dict(input_ids=torch.tensor(ids), attention_mask=torch.tensor(mask), labels=torch.tensor(labels))
+        weight = [1.0] * len(enc.input_ids)
+        if lead_weight != 1:
+            lead_end = len(_OPEN) + leading_span(e)  # offsets count characters of the tagged text
+            weight = [lead_weight if len(_OPEN) <= start < lead_end else 1.0 for start, _ in enc.offset_mapping]
+        weights.append([0.0] * len(prompt.input_ids) + weight + [1.0] * len(end) + [0.0] * pad)
+    return dict(input_ids=torch.tensor(ids), attention_mask=torch.tensor(mask), labels=torch.tensor(labels), weights=torch.tensor(weights))
