@@ -190,11 +190,11 @@ for _f in (_nla_role_model, _nla_subject, _nla_av_vectors, _nla_verbalize, _nla_
 # %% ../nbs/api/08_nla.ipynb #ac2f781e
 FOLDER_READERS = []  # (knows(folder) -> bool, read(folder, subject=, device=, quant=, dtype=) -> NLA) for other layouts
 
-def _nla_save(self: NLA, path, training: dict | None = None) -> Path:
-    "Write the NLA to the folder `path` as a bundle (see `nlae.bundle`); `training` is a summary to keep with it."
+def _nla_save(self: NLA, path, training: dict | None = None, adapter_dtype: torch.dtype | None = None) -> Path:
+    "Write the NLA to the folder `path` as a bundle (see `nlae.bundle`); `training` is a summary to keep with it, `adapter_dtype` (e.g. `torch.bfloat16`) the adapters' dtype on disk."
     input_map = None if self.input_map is None else dict(self.input_map.state_dict())
     return write_bundle(path, self.model, self.tokenizer, self.prompt, dataclasses.asdict(self.config), self.head.weight,
-                        self.mean_D, training, input_map)
+                        self.mean_D, training, input_map, adapter_dtype)
 
 @classmethod
 def _nla_load(cls, path, device=None, quant="auto", dtype=None, subject=None) -> NLA:
