@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['META_FILE', 'CorpusError', 'DatasetMismatch', 'NonFiniteActivations', 'builtin_corpus_path', 'load_corpus',
            'sample_positions', 'split_docs', 'activation_stats', 'ActivationDataset', 'stack_acts',
-           'load_activation_dataset', 'build_activation_dataset']
+           'load_activation_dataset', 'build_activation_dataset', 'rebuild_heldout']
 
 # %% ../nbs/api/03_data.ipynb #64ad717e
 import gzip, hashlib, json, math, os, re, shutil, time
@@ -312,3 +312,23 @@ def _finish_build(out_dir: Path, meta: dict, n_shards: int):
                             eval_rows=int(np.isin(doc_ids_N, eval_ids).sum())))
     _write_json(out_dir/META_FILE, meta)
     shutil.rmtree(out_dir/"shards")
+
+# %% ../nbs/api/03_data.ipynb #c5b239f9
+def rebuild_heldout(subject, layer: int, build: dict, rows: int, corpus=None) -> Dataset:
+    "The first `rows` vectors of the held-out split `build_activation_dataset` writes with the settings `build` (a dataset's `meta['build']`) over `corpus` (default: the built-in one), extracted from only the documents they come from."
+    model, tokenizer = subject
+    corpus = load_corpus(corpus, limit=build["corpus_docs"])
+    if _corpus_sha1(corpus) != build["corpus_sha1"]:
+        raise DatasetMismatch(f"this corpus ({len(corpus)} documents) is not the one the held-out vectors were built from; "
+                              "pass that corpus, or an nlae whose built-in corpus is the same")
+    n_tokens = tokenize(tokenizer, corpus["text"], max_length=build["max_tokens"])["attention_mask"].sum(1).tolist()
+    doc_ids = corpus["doc_id"]
+    _, eval_ids = split_docs([d for d, n in zip(doc_ids, n_tokens) if n > build["skip_first"]], build["eval_fraction"], build["seed"])
+    held_out, take, count = set(eval_ids.tolist()), [], 0
+    for i, (d, n) in enumerate(zip(doc_ids, n_tokens)):  # the split keeps corpus order
+        if count >= rows: break
+        if d in held_out: take.append(i); count += min(build["positions_per_doc"], n - build["skip_first"])
+    docs = corpus.select(take)
+    found, _ = _extract_shard(model, tokenizer, docs["text"], docs["doc_id"], layer=layer, max_tokens=build["max_tokens"],
+                              positions_per_doc=build["positions_per_doc"], skip_first=build["skip_first"], seed=build["seed"], batch_size=16)
+    with _quiet_datasets(): return Dataset.from_dict(found, features=_features(text_config(model).hidden_size)).select(range(min(rows, count)))
