@@ -9,6 +9,7 @@ __all__ = ['SCHEMA_VERSION', 'BUNDLE_FILE', 'INPUT_MAP_FILE', 'META_KEYS', 'SHIP
 
 # %% ../nbs/api/07_bundle.ipynb #f4156dd0
 import hashlib, json, shutil, tempfile
+from importlib import resources
 from pathlib import Path
 
 import torch
@@ -174,7 +175,7 @@ def load_adapter(model, role: str, folder):
         raise BundleError(f"{folder/role} lacks weights of this model's {role.upper()} adapter, e.g. {missing[:2]}")
 
 # %% ../nbs/api/07_bundle.ipynb #3ea8a9d3
-SHIPPED_DIR = Path(__file__).resolve().parent/"nlas"  # NLAs that come with the package, one bundle folder each
+SHIPPED_DIR = Path(str(resources.files("nlae")/"nlas"))  # NLAs that come with the package, one bundle folder each
 
 def shipped_nlas() -> list[str]:
     "The names of the NLAs that come with the package (`NLA.load(name)` reads one offline)."

@@ -9,6 +9,7 @@ __all__ = ['AV_PROMPTS', 'RECIPE_SECTIONS', 'RECIPES_DIR', 'SHIPPED_NLA', 'DemoC
 # %% ../nbs/api/14_cli.ipynb #b43645ad
 import argparse, dataclasses, json, os, sys, time, typing
 import yaml
+from importlib import resources
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -271,7 +272,7 @@ def eval_nla(nla: str | None = None, data: str | None = None, out_dir: str | Non
 
 # %% ../nbs/api/14_cli.ipynb #48ef588f
 RECIPE_SECTIONS = dict(sft=DemoConfig, rl=RLConfig, eval=EvalConfig)
-RECIPES_DIR = Path(__file__).resolve().parent/"recipes"  # the recipes that come with the package, by name
+RECIPES_DIR = Path(str(resources.files("nlae")/"recipes"))  # the recipes that come with the package, by name
 
 def load_recipe(path) -> dict:
     "The recipe in the YAML file `path` (or the packaged one of that name): a `name`, an optional `out_dir`, and the sections `sft` (fields of `DemoConfig`), `rl` (`RLConfig`) and `eval` (`EvalConfig`), each checked."
@@ -295,7 +296,7 @@ def load_recipe(path) -> dict:
 def _git_commit() -> str | None:
     "The commit of the nlae checkout this runs from, with '+dirty' for uncommitted changes to tracked files; None outside a checkout."
     import subprocess
-    root = Path(__file__).resolve().parent.parent
+    root = Path(str(resources.files("nlae"))).parent
     try:
         git = lambda *args: subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout.strip()
         return git("rev-parse", "HEAD") + ("+dirty" if git("status", "--porcelain", "--untracked-files=no") else "")

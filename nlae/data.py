@@ -313,7 +313,7 @@ def _finish_build(out_dir: Path, meta: dict, n_shards: int):
     _write_json(out_dir/META_FILE, meta)
     shutil.rmtree(out_dir/"shards")
 
-# %% ../nbs/api/03_data.ipynb #c5b239f9
+# %% ../nbs/api/03_data.ipynb #3a1cfb19
 def rebuild_heldout(subject, layer: int, build: dict, rows: int, corpus=None) -> Dataset:
     "The first `rows` vectors of the held-out split `build_activation_dataset` writes with the settings `build` (a dataset's `meta['build']`) over `corpus` (default: the built-in one), extracted from only the documents they come from."
     model, tokenizer = subject
