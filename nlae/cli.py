@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['AV_PROMPTS', 'RECIPE_SECTIONS', 'RECIPES_DIR', 'SHIPPED_NLA', 'DemoConfig', 'demo', 'train', 'eval_nla',
-           'load_recipe', 'plot_progress', 'run_recipe', 'extract', 'summarize', 'explain', 'inspect_page', 'main']
+           'FinalARConfig', 'load_recipe', 'plot_progress', 'run_recipe', 'extract', 'summarize', 'explain',
+           'inspect_page', 'main']
 
 # %% ../nbs/api/14_cli.ipynb #b43645ad
 import argparse, dataclasses, json, os, sys, time, typing
@@ -271,11 +272,24 @@ def eval_nla(nla: str | None = None, data: str | None = None, out_dir: str | Non
     return report
 
 # %% ../nbs/api/14_cli.ipynb #48ef588f
-RECIPE_SECTIONS = dict(sft=DemoConfig, rl=RLConfig, eval=EvalConfig)
+@dataclass
+class FinalARConfig:
+    "Settings of the recipe's last training stage: the AR reads the RL AV's greedy explanations of more training vectors, the AV unchanged."
+    rows: int = 0         # training vectors (the first ones) the AV explains for it; 0: no such stage
+    steps: int = 600      # AR steps of batch_size rows, cosine schedule
+    lr: float = 1e-3
+    batch_size: int = 16
+    seed: int = 0
+
+    def __post_init__(self):
+        if self.rows < 0: raise ValueError(f"rows must be ≥ 0, got {self.rows}")
+        SFTConfig(steps=self.steps, batch_size=self.batch_size, lr=self.lr)  # the same checks as any AR run
+
+RECIPE_SECTIONS = dict(sft=DemoConfig, rl=RLConfig, final_ar=FinalARConfig, eval=EvalConfig)
 RECIPES_DIR = Path(str(resources.files("nlae")/"recipes"))  # the recipes that come with the package, by name
 
 def load_recipe(path) -> dict:
-    "The recipe in the YAML file `path` (or the packaged one of that name): a `name`, an optional `out_dir`, and the sections `sft` (fields of `DemoConfig`), `rl` (`RLConfig`) and `eval` (`EvalConfig`), each checked."
+    "The recipe in the YAML file `path` (or the packaged one of that name): a `name`, an optional `out_dir`, and the sections `sft` (fields of `DemoConfig`), `rl` (`RLConfig`), `final_ar` (`FinalARConfig`, optional) and `eval` (`EvalConfig`), each checked."
     path = Path(path)
     if not path.exists() and (RECIPES_DIR/f"{path}.yaml").is_file(): path = RECIPES_DIR/f"{path}.yaml"
     try: spec = yaml.safe_load(path.read_text())
@@ -336,6 +350,13 @@ def _recipe_report(nla: NLA, ds, config: EvalConfig, out: Path) -> dict:
     write_report(report, out)
     return report
 
+def _final_ar_stage(nla: NLA, ds, config: FinalARConfig, out: Path) -> list[dict]:
+    "The AR trained on the AV's greedy explanations of the first `config.rows` training vectors; the explanations and checkpoints stay in `out`, so a resumed run neither writes nor trains again what it has."
+    acts_BD = stack_acts(ds.train.select(range(min(config.rows, len(ds.train)))))
+    own = _own_explanations(nla, acts_BD, out/"own_explanations.json")
+    return train_ar(nla, own, acts_BD, SFTConfig(steps=config.steps, batch_size=config.batch_size, lr=config.lr, seed=config.seed,
+                                                 checkpoint_every=50), out/"checkpoints")
+
 def _heldout_check(nla: NLA, ds, rows: int = 32, seed: int = 0) -> dict:
     "What the shipped-bundle test rebuilds and compares: the round-trip FVE (with its 95% interval) on the first `rows` held-out vectors, and where those vectors come from."
     split = ds.eval.select(range(rows))
@@ -345,11 +366,12 @@ def _heldout_check(nla: NLA, ds, rows: int = 32, seed: int = 0) -> dict:
                 norm_mean=float(acts_BD.norm(dim=-1).mean()), build=ds.meta["build"], layer=ds.layer)
 
 def run_recipe(recipe: str, out_dir: str | None = None) -> dict:
-    "`nlae recipe`: the recipe's stages end to end (the demo's warm start, its report, GRPO with the AR, the shipped bundle in bf16 and its report); run it again after an interruption and it resumes."
+    "`nlae recipe`: the recipe's stages end to end (the demo's warm start, its report, GRPO with the AR, the AR on more of the AV's own explanations, the shipped bundle in bf16 and its report); run it again after an interruption and it resumes."
     spec, recipe = load_recipe(recipe), Path(recipe) if Path(recipe).exists() else RECIPES_DIR/f"{recipe}.yaml"
     out = Path(out_dir or spec.get("out_dir") or f"nlae-recipe-{spec['name']}")
     out.mkdir(parents=True, exist_ok=True); write_atomic(out/"recipe.yaml", Path(recipe).read_text())
     progress, eval_config, rl_config = _Progress(out/"progress.json"), EvalConfig(**spec["eval"]), RLConfig(**spec["rl"])
+    final_config = FinalARConfig(**spec["final_ar"])
     device, n = spec["sft"].get("device"), eval_config.rows
     held_out = f"held-out rows 0-{n - 1} (the report's)"
     if not (out/"sft"/"results.json").exists():  # 1. the warm start: the demo's pipeline, with the report's rows as its own
@@ -371,30 +393,40 @@ def run_recipe(recipe: str, out_dir: str | None = None) -> dict:
         plot_rl(history).savefig(out/"rl"/"rl.png", dpi=100)
         nla.save(out/"rl"/"nla", training={**nla.training_summary, "rl": dict(config=dataclasses.asdict(rl_config), steps=len([h for h in history if "reward_mean" in h]))})
 
-    if not (out/"nla"/"nla.json").exists():  # 4. the bundle that ships: adapters in bf16, no path of this machine
-        nla = NLA.load(out/"rl"/"nla", device=device)
+    trained = out/"rl"/"nla"
+    if final_config.rows:  # 4. the AR reads more of the RL AV's own explanations (the AV as RL left it)
+        trained = out/"final_ar"/"nla"
+        if not (trained/"nla.json").exists():
+            nla = NLA.load(out/"rl"/"nla", device=device)
+            progress.add("RL", heldout_fve(nla, stack_acts(ds.eval.select(range(n)))), held_out)
+            history = _final_ar_stage(nla, ds, final_config, out/"final_ar")
+            write_atomic(out/"final_ar"/"history.json", json.dumps(history, indent=1))
+            nla.save(trained, training={**nla.training_summary, "final_ar": dict(config=dataclasses.asdict(final_config))})
+
+    if not (out/"nla"/"nla.json").exists():  # 5. the bundle that ships: adapters in bf16, no path of this machine
+        nla = NLA.load(trained, device=device)
         nla.config.data = None
         nla.save(out/"nla", training={**nla.training_summary, "recipe": spec, "commit": _git_commit(),
                                       "trained_on": torch.cuda.get_device_name() if torch.cuda.is_available() else f"CPU, {os.cpu_count()} cores"},
                  adapter_dtype=torch.bfloat16)
-    shipped = NLA.load(out/"nla", device=device)  # 5. its report, on the weights as shipped
-    rl_report = _recipe_report(shipped, ds, eval_config, out/"eval")
-    progress.add("RL (the shipped bundle, bf16)", rl_report["reconstruction"]["roundtrip"]["fve"], held_out)
+    shipped = NLA.load(out/"nla", device=device)  # 6. its report, on the weights as shipped
+    shipped_report = _recipe_report(shipped, ds, eval_config, out/"eval")
+    progress.add("the shipped bundle (bf16)", shipped_report["reconstruction"]["roundtrip"]["fve"], held_out)
     if "heldout_check" not in shipped.training_summary:  # the figures the shipped-bundle test checks, kept in nla.json
         summary = {name: dict(fve=r["reconstruction"]["roundtrip"]["fve"], fve_ci=r["reconstruction"]["roundtrip"]["fve_ci"],
                               kl_recovered=r["causal"]["kl_recovered"], retained_paraphrase=r["robustness"]["retained_paraphrase"],
                               quote=r["reconstruction"]["quote"]["fve"], constant=r["reconstruction"]["constant"]["fve"], n=r["meta"]["n"])
-                   for name, r in (("sft", sft_report), ("rl", rl_report))}
+                   for name, r in (("sft", sft_report), ("shipped", shipped_report))}
         meta = read_meta(out/"nla")
         meta["training"] |= dict(figures=summary, heldout_check=_heldout_check(shipped, ds, seed=eval_config.seed),
                                  minutes=round(progress.minutes(), 1))
         write_atomic(out/"nla"/"nla.json", json.dumps(meta, indent=1) + "\n")
-    table = compare_table({"SFT (warm start)": sft_report, "RL (shipped)": rl_report})
+    table = compare_table({"SFT (warm start)": sft_report, ("RL, then the final AR" if final_config.rows else "RL") + " (shipped)": shipped_report})
     plot_progress(progress.points).savefig(out/"progress.png", dpi=100)
     write_atomic(out/"report.md", f"# Recipe {spec['name']}\n\n{table}\n\n![](progress.png)\n\nThe full reports: `sft/eval/report.md`, `eval/report.md`.\n")
     print("\n" + table + f"\n\nrecipe {spec['name']}: {progress.minutes():.0f} min of training and evaluation; the bundle is {out/'nla'}, "
           f"the reports {out/'report.md'}, {out/'sft'/'eval'}/ and {out/'eval'}/")
-    return dict(sft=sft_report, rl=rl_report, progress=progress.points, out_dir=str(out))
+    return dict(sft=sft_report, shipped=shipped_report, progress=progress.points, out_dir=str(out))
 
 
 # %% ../nbs/api/14_cli.ipynb #5ca771fd
@@ -425,7 +457,7 @@ def _nla_or_shipped(command: str, nla: str | None) -> str:
     if nla is not None: return nla
     if SHIPPED_NLA not in shipped_nlas(): raise ValueError("this install carries no shipped NLA; pass --nla DIR (a folder written by nla.save)")
     meta = read_meta(SHIPPED_DIR/SHIPPED_NLA)
-    figures = meta["training"].get("figures", {}).get("rl")
+    figures = meta["training"].get("figures", {}).get("shipped")
     what = f", round-trip FVE {figures['fve']:.2f} on {figures['n']} held-out vectors" if figures else ""
     print(f"nlae {command}: using the shipped NLA {SHIPPED_NLA} ({meta['config']['subject']} at layer {meta['config']['layer']}{what}); "
           "pass --nla DIR for another", file=sys.stderr)
