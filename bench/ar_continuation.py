@@ -13,20 +13,12 @@ are kept in `--out`: run the same command again after an interruption and it res
 import argparse, json, time
 from pathlib import Path
 
-from nlae.cli import SHIPPED_NLA
+from nlae.cli import SHIPPED_NLA, _own_explanations  # the recipe's own cache: greedy, written once
 from nlae.core import write_atomic
 from nlae.data import build_activation_dataset, load_corpus, stack_acts
 from nlae.faithfulness import reconstruction_stats
 from nlae.nla import NLA
 from nlae.train import SFTConfig, train_ar
-
-
-def cached_explanations(nla: NLA, acts_BD, path: Path) -> list[str]:
-    "The AV's greedy explanations of `acts_BD`, written once to `path`."
-    if path.exists(): return json.loads(path.read_text())
-    texts = nla.explain(acts_BD, batch_size=64)
-    write_atomic(path, json.dumps(texts))
-    return texts
 
 
 def main():
@@ -48,9 +40,9 @@ def main():
                                       max_tokens=build["max_tokens"], positions_per_doc=build["positions_per_doc"], seed=build["seed"])
     if list(ds.eval["doc_id"][:check["rows"]]) != check["doc_ids"]: raise SystemExit("the rebuilt held-out split is not the recipe's")
     held_BD = stack_acts(ds.eval.select(range(args.heldout)))
-    held_texts = cached_explanations(nla, held_BD, out/"heldout_explanations.json")
+    held_texts = _own_explanations(nla, held_BD, out/"heldout_explanations.json")
     train_BD = stack_acts(ds.train)[:args.rows]
-    own = cached_explanations(nla, train_BD, out/f"own_explanations_{args.rows}.json")
+    own = _own_explanations(nla, train_BD, out/f"own_explanations_{args.rows}.json")
 
     readings = []
     def read(step: int):
