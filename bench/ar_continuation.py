@@ -1,24 +1,24 @@
-"""A lever probe for the next recipe run: does more AR training on the AV's own explanations lift the shipped
-NLA's held-out round trip? The AV stays as shipped (so its 256 held-out explanations are written once); the AR
-continues from the shipped AR on the AV's greedy explanations of the first `--rows` training vectors, with a
-cosine schedule, and the round trip's FVE (95% bootstrap interval) is read every sixth of the run.
+"""The recipe's final AR stage (`nlae.cli._final_ar_stage`) on a trained NLA, with the held-out round trip read as it
+goes: how much does more AR training on the AV's own explanations lift it, and when does it flatten? The AV stays as
+it is (so its 256 held-out explanations are written once); the AR continues on the AV's greedy explanations of the
+first `--rows` training vectors, with a cosine schedule, and the round trip's FVE (95% bootstrap interval) is read
+every sixth of the run.
 
 The activations are the recipe's (rebuilt from the built-in corpus by the settings the bundle records) and the
-held-out rows are the report's first 256, so step 0 is the shipped figure. Explanations and the AR's checkpoints
+held-out rows are the report's first 256, so step 0 is the NLA's recorded figure. Explanations and the AR's checkpoints
 are kept in `--out`: run the same command again after an interruption and it resumes.
 
-    python bench/ar_continuation.py                                  # 4,096 rows, 600 steps at 1e-3 (about 40 min on 2 cores)
+    python bench/ar_continuation.py                                  # 4,096 rows, 600 steps at 1e-3 (about 20 min on 2 cores)
     python bench/ar_continuation.py --rows 2048 --steps 300 --lr 3e-3
 """
 import argparse, json, time
 from pathlib import Path
 
-from nlae.cli import SHIPPED_NLA, _own_explanations  # the recipe's own cache: greedy, written once
+from nlae.cli import SHIPPED_NLA, FinalARConfig, _final_ar_stage, _own_explanations
 from nlae.core import write_atomic
 from nlae.data import build_activation_dataset, load_corpus, stack_acts
 from nlae.faithfulness import reconstruction_stats
 from nlae.nla import NLA
-from nlae.train import SFTConfig, train_ar
 
 
 def main():
@@ -41,8 +41,6 @@ def main():
     if list(ds.eval["doc_id"][:check["rows"]]) != check["doc_ids"]: raise SystemExit("the rebuilt held-out split is not the recipe's")
     held_BD = stack_acts(ds.eval.select(range(args.heldout)))
     held_texts = _own_explanations(nla, held_BD, out/"heldout_explanations.json")
-    train_BD = stack_acts(ds.train)[:args.rows]
-    own = _own_explanations(nla, train_BD, out/f"own_explanations_{args.rows}.json")
 
     readings = []
     def read(step: int):
@@ -52,9 +50,8 @@ def main():
         write_atomic(out/"readings.json", json.dumps(readings, indent=1))
     read(0)
     every = max(1, args.steps // 6)
-    config = SFTConfig(steps=args.steps, batch_size=16, lr=args.lr, seed=0, checkpoint_every=50)
-    train_ar(nla, own, train_BD, config, out/"checkpoints",
-             callback=lambda r: read(r["step"] + 1) if (r["step"] + 1) % every == 0 and r["step"] + 1 != args.steps else None)
+    _final_ar_stage(nla, ds, FinalARConfig(rows=args.rows, steps=args.steps, lr=args.lr), out/"final_ar",
+                    callback=lambda r: read(r["step"] + 1) if (r["step"] + 1) % every == 0 and r["step"] + 1 != args.steps else None)
     read(args.steps)  # after the last step (a resumed run that had finished reads it here too)
 
 

@@ -350,13 +350,13 @@ def _recipe_report(nla: NLA, ds, config: EvalConfig, out: Path) -> dict:
     write_report(report, out)
     return report
 
-def _final_ar_stage(nla: NLA, ds, config: FinalARConfig, out: Path) -> list[dict]:
-    "The AR trained on the AV's greedy explanations of the first `config.rows` training vectors; the explanations and checkpoints stay in `out`, so a resumed run neither writes nor trains again what it has."
+def _final_ar_stage(nla: NLA, ds, config: FinalARConfig, out: Path, callback=None) -> list[dict]:
+    "The AR trained on the AV's greedy explanations of the first `config.rows` training vectors (`callback(record)` sees each step); the explanations and checkpoints stay in `out`, so a resumed run neither writes nor trains again what it has."
     out.mkdir(parents=True, exist_ok=True)
     acts_BD = stack_acts(ds.train.select(range(min(config.rows, len(ds.train)))))
     own = _own_explanations(nla, acts_BD, out/"own_explanations.json")
     return train_ar(nla, own, acts_BD, SFTConfig(steps=config.steps, batch_size=config.batch_size, lr=config.lr, seed=config.seed,
-                                                 checkpoint_every=50), out/"checkpoints")
+                                                 checkpoint_every=50), out/"checkpoints", callback=callback)
 
 def _heldout_check(nla: NLA, ds, rows: int = 32, seed: int = 0) -> dict:
     "What the shipped-bundle test rebuilds and compares: the round-trip FVE (with its 95% interval) on the first `rows` held-out vectors, and where those vectors come from."
