@@ -34,7 +34,11 @@ setuptools.setup(
                  'Natural Language :: ' + cfg['language']]
                 + ['Programming Language :: Python :: ' + o for o in py_versions[py_versions.index(cfg['min_python']):]],
     url=cfg['git_url'],
-    packages=setuptools.find_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*']),
+    # The data folders (nlae/corpus, nlae/nlas, nlae/recipes) have no __init__.py; finding namespace
+    # packages makes them packages, so their files (listed in MANIFEST.in) are package data, not
+    # "absent from the packages configuration" (setuptools' BuildBackendWarning).
+    packages=setuptools.find_namespace_packages(include=[cfg['lib_path'], cfg['lib_path'] + '.*'],
+                                                exclude=['*.__pycache__']),
     include_package_data=True,
     install_requires=shlex.split(cfg.get('requirements', '')),
     extras_require={'dev': shlex.split(cfg.get('dev_requirements', ''))},

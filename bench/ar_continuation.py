@@ -1,4 +1,4 @@
-"""The recipe's final AR stage (`nlae.cli._final_ar_stage`) on a trained NLA, with the held-out round trip read as it
+"""The recipe's final AR stage (`nlae.pipeline.final_ar_stage`) on a trained NLA, with the held-out round trip read as it
 goes: how much does more AR training on the AV's own explanations lift it, and when does it flatten? The AV stays as
 it is (so its 256 held-out explanations are written once); the AR continues on the AV's greedy explanations of the
 first `--rows` training vectors, with a cosine schedule, and the round trip's FVE (95% bootstrap interval) is read
@@ -14,7 +14,8 @@ are kept in `--out`: run the same command again after an interruption and it res
 import argparse, json, time
 from pathlib import Path
 
-from nlae.cli import SHIPPED_NLA, FinalARConfig, _final_ar_stage, _own_explanations
+from nlae.cli import SHIPPED_NLA
+from nlae.pipeline import FinalARConfig, final_ar_stage, own_explanations
 from nlae.core import write_atomic
 from nlae.data import build_activation_dataset, load_corpus, stack_acts
 from nlae.faithfulness import reconstruction_stats
@@ -40,7 +41,7 @@ def main():
                                       max_tokens=build["max_tokens"], positions_per_doc=build["positions_per_doc"], seed=build["seed"])
     if list(ds.eval["doc_id"][:check["rows"]]) != check["doc_ids"]: raise SystemExit("the rebuilt held-out split is not the recipe's")
     held_BD = stack_acts(ds.eval.select(range(args.heldout)))
-    held_texts = _own_explanations(nla, held_BD, out/"heldout_explanations.json")
+    held_texts = own_explanations(nla, held_BD, out/"heldout_explanations.json")
 
     readings = []
     def read(step: int):
@@ -50,7 +51,7 @@ def main():
         write_atomic(out/"readings.json", json.dumps(readings, indent=1))
     read(0)
     every = max(1, args.steps // 6)
-    _final_ar_stage(nla, ds, FinalARConfig(rows=args.rows, steps=args.steps, lr=args.lr), out/"final_ar",
+    final_ar_stage(nla, ds, FinalARConfig(rows=args.rows, steps=args.steps, lr=args.lr), out/"final_ar",
                     callback=lambda r: read(r["step"] + 1) if (r["step"] + 1) % every == 0 and r["step"] + 1 != args.steps else None)
     read(args.steps)  # after the last step (a resumed run that had finished reads it here too)
 

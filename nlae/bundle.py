@@ -13,12 +13,13 @@ from importlib import resources
 from pathlib import Path
 
 import torch
-from peft import set_peft_model_state_dict
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from .core import NlaeError, nlae_version, recover_folder, write_folder
+from .core import NlaeError, bitsandbytes_hidden, nlae_version, recover_folder, write_folder
 from .hooks import text_config, unwrap
+
+with bitsandbytes_hidden(): from peft import set_peft_model_state_dict  # bitsandbytes only for quantized models (nlae.core)
 
 # %% ../nbs/api/07_bundle.ipynb #f12bf1aa
 SCHEMA_VERSION = 1

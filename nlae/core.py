@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['NlaeError', 'LayerOutOfRange', 'UnsupportedArchitecture', 'ShapeMismatch', 'ModelNotAvailable', 'default_device',
-           'resolve_dtype', 'seed_everything', 'batch_slices', 'nlae_version', 'write_atomic', 'write_folder',
-           'recover_folder', 'save_config', 'load_config', 'cache_dir', 'cached_entry']
+           'resolve_dtype', 'bitsandbytes_hidden', 'seed_everything', 'batch_slices', 'nlae_version', 'write_atomic',
+           'write_folder', 'recover_folder', 'save_config', 'load_config', 'cache_dir', 'cached_entry']
 
 # %% ../nbs/api/00_core.ipynb #cd60efc8
-import dataclasses, importlib.metadata, json, os, random, shutil
+import dataclasses, importlib.metadata, json, os, random, shutil, sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +47,26 @@ def resolve_dtype(dtype=None, device=None) -> torch.dtype:
     if dtype is None: return torch.bfloat16 if torch.device(device or default_device()).type == "cuda" else torch.float32
     if dtype not in _DTYPES: raise ValueError(f"dtype {dtype!r} is not one of {sorted(_DTYPES)} or a torch.dtype")
     return _DTYPES[dtype]
+
+# %% ../nbs/api/00_core.ipynb #5bfa9e5e
+_BNB_CHECKS = (("peft.import_utils", "is_bnb_available"), ("peft.import_utils", "is_bnb_4bit_available"),
+               ("transformers.utils.import_utils", "is_bitsandbytes_available"))  # cached answers to "is it installed?"
+
+def _forget_bnb_checks():
+    for module, name in _BNB_CHECKS:
+        check = getattr(sys.modules.get(module), name, None)
+        if hasattr(check, "cache_clear"): check.cache_clear()
+
+@contextmanager
+def bitsandbytes_hidden():
+    "Within, `import bitsandbytes` fails as if it were not installed, unless something has imported it already."
+    if "bitsandbytes" in sys.modules: yield; return
+    sys.modules["bitsandbytes"] = None
+    _forget_bnb_checks()  # an answer cached before must not send peft to import it now
+    try: yield
+    finally:
+        if "bitsandbytes" in sys.modules and sys.modules["bitsandbytes"] is None: del sys.modules["bitsandbytes"]
+        _forget_bnb_checks()
 
 # %% ../nbs/api/00_core.ipynb #0b48bdef
 def seed_everything(seed: int = 0):

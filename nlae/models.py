@@ -4,23 +4,26 @@
 
 # %% auto #0
 __all__ = ['EMBEDDED', 'gguf_to_hf', 'embedded_path', 'fsdp_requested', 'resolve_source', 'quantization_config', 'load_tokenizer',
-           'load_subject', 'tokenize', 'shared_base', 'subject_id', 'param_counts', 'is_sharded', 'shard_base',
-           'base_bytes']
+           'load_subject', 'tokenize', 'add_lora', 'shared_base', 'subject_id', 'param_counts', 'is_sharded',
+           'shard_base', 'base_bytes']
 
 # %% ../nbs/api/02_models.ipynb #4f0159b5
-import copy, hashlib, os, subprocess, sys, zipfile
+import copy, hashlib, os, subprocess, sys, warnings, zipfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
 import torch.distributed as dist
 from accelerate.utils import parse_flag_from_env
-from peft import LoraConfig, get_peft_model
 from torch.distributed.device_mesh import init_device_mesh
 from torch.distributed.fsdp import FSDPModule, fully_shard
-from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig
+from transformers import AutoModelForCausalLM, AutoTokenizer
+from transformers.utils import logging as hf_logging
 
-from .core import ModelNotAvailable, NlaeError, cache_dir, cached_entry, default_device, resolve_dtype
+from .core import ModelNotAvailable, NlaeError, bitsandbytes_hidden, cache_dir, cached_entry, default_device, resolve_dtype
 from .hooks import model_blocks, resid_post, text_config, tiny_subject, unwrap
+
+with bitsandbytes_hidden(): from peft import LoraConfig, PeftModel, get_peft_model  # bitsandbytes only for quantized models (nlae.core)
 
 # %% ../nbs/api/02_models.ipynb #dd3b2941
 EMBEDDED = {
@@ -96,14 +99,15 @@ def resolve_source(name_or_path) -> str:
     return name_or_path
 
 # %% ../nbs/api/02_models.ipynb #9764faae
-def quantization_config(quant) -> BitsAndBytesConfig | None:
-    "bitsandbytes settings for `quant`: '4bit' is nf4, double-quantised, bf16 compute (QLoRA); '8bit' is LLM.int8."
+def quantization_config(quant):
+    "bitsandbytes settings (a `transformers.BitsAndBytesConfig`) for `quant`: '4bit' is nf4, double-quantised, bf16 compute (QLoRA); '8bit' is LLM.int8."
     if quant is None: return None
+    if quant not in ("4bit", "8bit"): raise ValueError(f"quant must be 'auto', None, '4bit' or '8bit', got {quant!r}")
+    from transformers import BitsAndBytesConfig  # here: only a quantized load needs bitsandbytes
     if quant == "4bit":
         return BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
                                   bnb_4bit_compute_dtype=torch.bfloat16)
-    if quant == "8bit": return BitsAndBytesConfig(load_in_8bit=True)
-    raise ValueError(f"quant must be 'auto', None, '4bit' or '8bit', got {quant!r}")
+    return BitsAndBytesConfig(load_in_8bit=True)
 
 # %% ../nbs/api/02_models.ipynb #f69fd814
 def load_tokenizer(name_or_path="smollm2-135m", trust_remote_code: bool = False):
@@ -114,6 +118,15 @@ def load_tokenizer(name_or_path="smollm2-135m", trust_remote_code: bool = False)
     return tokenizer
 
 # %% ../nbs/api/02_models.ipynb #ff885954
+@contextmanager
+def _no_loading_bar():
+    "Within, transformers draws no 'Loading weights' bar (the hub's download bars stay): loading takes seconds, and nlae says what it loads."
+    set_hook = getattr(hf_logging, "set_tqdm_hook", None)  # transformers 5; 4.x draws a bar only for sharded checkpoints
+    if set_hook is None: yield; return
+    previous = set_hook(lambda factory, args, kwargs: factory(*args, **kwargs | dict(disable=True)))
+    try: yield
+    finally: set_hook(previous)
+
 def load_subject(name_or_path="smollm2-135m", quant="auto", dtype=None, device=None, trust_remote_code: bool = False):
     "`(model, tokenizer)` for a subject model: an embedded name, a `.gguf` file, a local folder or a hub id."
     try: device = torch.device(device or default_device())
@@ -124,7 +137,8 @@ def load_subject(name_or_path="smollm2-135m", quant="auto", dtype=None, device=N
     dtype, qconfig, source = resolve_dtype(dtype, device), quantization_config(quant), resolve_source(name_or_path)
     # bitsandbytes quantizes while placing weights, so a quantized model is loaded straight onto its device
     placement = dict(quantization_config=qconfig, device_map={"": device}) if qconfig else {}
-    try: model = AutoModelForCausalLM.from_pretrained(source, dtype=dtype, trust_remote_code=trust_remote_code, **placement)
+    try:
+        with _no_loading_bar(): model = AutoModelForCausalLM.from_pretrained(source, dtype=dtype, trust_remote_code=trust_remote_code, **placement)
     except OSError as e:
         raise ModelNotAvailable(f"cannot load {str(name_or_path)!r}: {' '.join(str(e).split())} Pass a local folder, a .gguf file, "
                                 f"or one of the embedded models: {', '.join(EMBEDDED)}.") from e
@@ -150,13 +164,20 @@ def tokenize(tokenizer, texts, max_length: int | None = None, padding_side: str 
                 attention_mask=torch.tensor([pad([1] * len(r), 0) for r in rows]))
 
 # %% ../nbs/api/02_models.ipynb #2335eb70
+def add_lora(model, name: str, lora: LoraConfig):
+    "`model` with the LoRA adapter `name` added: a plain model comes back wrapped in PEFT, a PEFT model gains an adapter."
+    with bitsandbytes_hidden(), warnings.catch_warnings():
+        # peft (0.21) reads transformers' deprecated `is_gradient_checkpointing` when it wraps a model; only that warning is dropped
+        warnings.filterwarnings("ignore", message="`is_gradient_checkpointing` is deprecated", category=FutureWarning)
+        if isinstance(model, PeftModel): model.add_adapter(name, lora); return model
+        return get_peft_model(model, lora, adapter_name=name)
+
 def shared_base(model, adapters=("av", "ar"), lora: LoraConfig | None = None):
     "Wrap `model` in PEFT with one LoRA adapter per name in `adapters`, all over the same base weights."
     lora = lora or LoraConfig(r=16, lora_alpha=32, lora_dropout=0.0, target_modules="all-linear", task_type="CAUSAL_LM")
-    peft_model = get_peft_model(model, lora, adapter_name=adapters[0])
-    for name in adapters[1:]: peft_model.add_adapter(name, lora)
-    peft_model.set_adapter(adapters[0])
-    return peft_model
+    for name in adapters: model = add_lora(model, name, lora)
+    model.set_adapter(adapters[0])
+    return model
 
 def subject_id(model) -> str:
     "The name `model` was loaded by (`load_subject`'s argument), else its `name_or_path`."

@@ -5,8 +5,8 @@
 # %% auto #0
 __all__ = ['RLConfig', 'group_advantages', 'clipped_objective', 'kl_estimate', 'policy_loss', 'is_penalised', 'nla_rewards',
            'group_distinct_share', 'Rollouts', 'completion_mask', 'sample_rollouts', 'completion_logprobs',
-           'reference_parameters', 'add_reference', 'rl_step', 'heldout_fve', 'train_rl', 'lora_param_count',
-           'estimate_rl_memory', 'plot_rl']
+           'reference_parameters', 'add_reference', 'rl_step', 'heldout_fve', 'checkpoint_blocks', 'train_rl',
+           'lora_param_count', 'estimate_rl_memory', 'plot_rl']
 
 # %% ../nbs/api/10_rl.ipynb #c1f96c75
 import copy, json, math, time
@@ -14,18 +14,19 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
-from peft import get_peft_model_state_dict, set_peft_model_state_dict
 from tqdm.auto import tqdm
 
-from .core import NlaeError, batch_slices, recover_folder
+from .core import NlaeError, batch_slices, bitsandbytes_hidden, recover_folder
 from .evaluate import fve
 from .hooks import inject
-from .models import shard_base
+from .models import add_lora, shard_base
 from .nla import NLA
 from .reconstructor import nla_mse
 from .train import (NonFiniteLoss, _load_checkpoint, _save_checkpoint, batch_rows, bf16_autocast,
                         mean_across_processes, optimizer_step, process_rank_world, shard_rows)
 from .verbalizer import Explanation, generate_injected, marker_positions, parse_explanation, prompt_rows, rescale
+
+with bitsandbytes_hidden(): from peft import get_peft_model_state_dict, set_peft_model_state_dict  # bitsandbytes only for quantized models (nlae.core)
 
 # %% ../nbs/api/10_rl.ipynb #04061c49
 @dataclass
@@ -153,7 +154,7 @@ def reference_parameters(nla: NLA) -> dict:
 
 def add_reference(nla: NLA) -> dict:
     "Freeze a copy of the AV adapter as adapter `ref` on the same base (the KL anchor); returns its weights."
-    if "ref" not in nla.model.peft_config: nla.model.add_adapter("ref", copy.deepcopy(nla.model.peft_config["av"]))
+    if "ref" not in nla.model.peft_config: add_lora(nla.model, "ref", copy.deepcopy(nla.model.peft_config["av"]))
     set_peft_model_state_dict(nla.model, get_peft_model_state_dict(nla.model, adapter_name="av"), adapter_name="ref")
     ref = reference_parameters(nla)
     for p in ref.values(): p.requires_grad_(False)
@@ -247,13 +248,21 @@ def heldout_fve(nla: NLA, acts_BD: torch.Tensor, batch_size: int = 32) -> float:
 def _step_seed(seed: int, step: int, rank: int) -> int: return (seed * 1_000_003 + step) * 1_009 + rank
 
 # %% ../nbs/api/10_rl.ipynb #cf914f4d
+def checkpoint_blocks(model):
+    "Have `model` recompute its blocks in the backward pass instead of keeping their activations (non-reentrant checkpointing)."
+    kwargs = dict(use_reentrant=False)
+    if hasattr(model, "activation_checkpointing_enable"): model.activation_checkpointing_enable(activation_checkpointing_kwargs=kwargs)
+    else: model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=kwargs)  # older transformers: the same, by its former name
+
 def train_rl(nla: NLA, acts_BD: torch.Tensor, config: RLConfig, eval_acts_BD: torch.Tensor | None = None,
              checkpoint_dir=None, reward_fn=None, callback=None) -> list[dict]:
     "GRPO on the AV with the AR training alongside, from the NLA's current adapters; returns one record per step."
+    nla.check_vectors(acts_BD)
+    if eval_acts_BD is not None: nla.check_vectors(eval_acts_BD)
     rank, world = process_rank_world()
     ref = add_reference(nla)
     shard_base(nla.model)  # under accelerate launch --use_fsdp; after the reference exists, as adapters stay whole
-    if config.gradient_checkpointing: nla.model.gradient_checkpointing_enable(gradient_checkpointing_kwargs=dict(use_reentrant=False))
+    if config.gradient_checkpointing: checkpoint_blocks(nla.model)
     av, ar = nla.named_parameters("av"), nla.named_parameters("ar")
     av_optimizer = torch.optim.AdamW(av.values(), lr=config.av_lr, weight_decay=0.0)
     ar_optimizer = torch.optim.AdamW(ar.values(), lr=config.ar_lr, weight_decay=0.0)

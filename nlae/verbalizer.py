@@ -14,8 +14,8 @@ from typing import NamedTuple
 
 import torch
 
-from .core import NlaeError, ShapeMismatch
-from .hooks import inject, text_config
+from .core import NlaeError
+from .hooks import inject
 from .models import is_sharded
 
 # %% ../nbs/api/05_verbalizer.ipynb #b1817039
@@ -95,11 +95,9 @@ def prompt_rows(prompt: AVPrompt, n: int, device=None) -> torch.Tensor:
 def generate_injected(model, tokenizer, prompt: AVPrompt, acts_BD: torch.Tensor, scale: float, max_new_tokens: int = 48,
                       temperature: float | None = None, **generate_kwargs) -> torch.Tensor:
     "`ids_BC`: the tokens generated after the AV prompt with each vector of `acts_BD` injected at the marker at norm `scale`; greedy unless a `temperature` is given."
-    d_model = text_config(model).hidden_size
-    if acts_BD.ndim != 2 or acts_BD.shape[1] != d_model:
-        raise ShapeMismatch(f"acts must be (batch, d_model={d_model}), got {tuple(acts_BD.shape)}")
     ids_BT = prompt_rows(prompt, len(acts_BD), next(model.parameters()).device)
     sampling = dict(do_sample=False) if temperature is None else dict(do_sample=True, temperature=temperature, top_p=1.0, top_k=0)
+    # `inject` checks the vectors' shape and values (an NLA checks them before its input map, in `NLA.check_vectors`)
     with inject(model, marker_positions(ids_BT, prompt), rescale(acts_BD.float(), scale)):  # sharded: step until every process is done
         out_BT = model.generate(input_ids=ids_BT, attention_mask=torch.ones_like(ids_BT), max_new_tokens=max_new_tokens,
                                 pad_token_id=tokenizer.pad_token_id, synced_gpus=is_sharded(model), **sampling, **generate_kwargs)
