@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['SHIPPED_NLA', 'extract', 'summarize', 'explain', 'inspect_page', 'main']
 
-# %% ../nbs/api/15_cli.ipynb #b7440a3a
+# %% ../nbs/api/15_cli.ipynb #9781b52e
 import argparse, dataclasses, json, sys, typing
 import yaml
 from pathlib import Path
@@ -24,7 +24,7 @@ from .rl import RLConfig
 from .train import SFTConfig
 from .pipeline import DemoConfig, demo, eval_nla, run_recipe, train_stage
 
-# %% ../nbs/api/15_cli.ipynb #3ae557db
+# %% ../nbs/api/15_cli.ipynb #96a08bdb
 def extract(model: str, out_dir: str, layer: int | None = None, corpus: str | None = None, docs: int | None = None,
             max_tokens: int = 128, positions_per_doc: int = 2, seed: int = 0, device: str | None = None) -> dict:
     "`nlae extract`: the activation dataset of `model` at `layer` (default: two-thirds depth) over `corpus` (default: the built-in one)."
@@ -78,7 +78,7 @@ def inspect_page(text: str, nla: str | None = None, out: str = "inspect.html", m
     print(f"nlae inspect: {len(rows)} tokens; open {out} in a browser")
     return Path(out)
 
-# %% ../nbs/api/15_cli.ipynb #b7e68492
+# %% ../nbs/api/15_cli.ipynb #b39244f5
 def _add_config_flags(parser, cls, default=None):
     "One `--flag` per field of the dataclass `cls`, typed from the field's annotation (`int | None` reads as int)."
     for f in dataclasses.fields(cls):

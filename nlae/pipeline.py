@@ -7,7 +7,7 @@ __all__ = ['AV_PROMPTS', 'RECIPE_SECTIONS', 'RECIPES_DIR', 'BUNDLE_DTYPES', 'Dem
            'load_recipe', 'demo_spec', 'Progress', 'plot_progress', 'own_explanations', 'git_commit', 'final_ar_stage',
            'Pipeline', 'heldout_check', 'demo', 'run_recipe', 'train_stage', 'eval_nla']
 
-# %% ../nbs/api/14_pipeline.ipynb #9cec66cf
+# %% ../nbs/api/14_pipeline.ipynb #f54d0fc7
 import dataclasses, json, os, subprocess, time
 from dataclasses import dataclass
 from importlib import resources
@@ -31,7 +31,7 @@ from .rl import RLConfig, heldout_fve, plot_rl, train_rl
 from .train import AR_LR, AV_LR, SFTConfig, plot_losses, process_rank_world, ranks_agree, train_ar, train_av
 from accelerate import PartialState
 
-# %% ../nbs/api/14_pipeline.ipynb #6675d7e7
+# %% ../nbs/api/14_pipeline.ipynb #50c31766
 AV_PROMPTS = dict(short=dict(av_template=SHORT_AV_TEMPLATE, av_system=""), chat=dict(av_template=AV_TEMPLATE, av_system=None))
 
 # the fields a quick run shrinks: (default, quick); a value the user gives wins over both
@@ -80,7 +80,7 @@ class DemoConfig:
         return dict(repetition_penalty=self.repetition_penalty, max_new_tokens=self.max_new_tokens, input_map=self.input_map_lr > 0,
                     **AV_PROMPTS[self.av_prompt])
 
-# %% ../nbs/api/14_pipeline.ipynb #61de9406
+# %% ../nbs/api/14_pipeline.ipynb #80732391
 @dataclass
 class FinalARConfig:
     "Settings of the last training stage: the AR reads the RL AV's greedy explanations of more training vectors, the AV unchanged."
@@ -134,7 +134,7 @@ def demo_spec(config: DemoConfig) -> dict:
     return check_spec(dict(name="demo", sft=sft, rl=dict(steps=config.rl_steps, seed=config.seed) if config.rl_steps else None,
                            bundle_dtype="float32"), "the demo")
 
-# %% ../nbs/api/14_pipeline.ipynb #dcf8a637
+# %% ../nbs/api/14_pipeline.ipynb #5a1aa468
 class Progress:
     "The run's stages in `progress.json`: per stage its seconds, the cumulative minutes at its end and its held-out reading; minutes add up over resumed runs, a stage recorded again replaces its old record."
     def __init__(self, path):
@@ -177,7 +177,7 @@ def plot_progress(points: list[dict]):
     ax.legend(fontsize=8); fig.tight_layout()
     return fig
 
-# %% ../nbs/api/14_pipeline.ipynb #9c7bbcf3
+# %% ../nbs/api/14_pipeline.ipynb #58637a66
 def _log(message: str, start: float): print(f"[{time.time() - start:6.0f} s] {message}", flush=True)
 
 def own_explanations(nla: NLA, acts_BD, path: Path) -> list[str]:
@@ -230,7 +230,7 @@ class Pipeline:
         if stage in self.recorded_before: return
         self.progress.add(stage, fve, self.heldout_rows if fve is not None else None, seconds=time.time() - t0, reading=reading)
 
-# %% ../nbs/api/14_pipeline.ipynb #15146d6c
+# %% ../nbs/api/14_pipeline.ipynb #4bb45724
 def _activations(self: Pipeline) -> ActivationDataset:
     "Stage 1: the activation dataset of the subject at the layer, in `activations/` (resumable by shard); the reported held-out rows are its first `eval_rows`."
     c, t0 = self.config, time.time()
@@ -261,7 +261,7 @@ def _targets(self: Pipeline) -> dict:
 
 Pipeline.activations, Pipeline.targets = _activations, _targets
 
-# %% ../nbs/api/14_pipeline.ipynb #42713838
+# %% ../nbs/api/14_pipeline.ipynb #3faf757c
 def _ar_warmstart(self: Pipeline) -> list[dict]:
     "Stage 3: a fresh NLA on the subject, its AR trained on the targets; its reading is the quote through this AR."
     c, ds, t0 = self.config, self.ds, time.time()
@@ -323,7 +323,7 @@ def _warm_start(self: Pipeline) -> dict:
 
 Pipeline.ar_warmstart, Pipeline.av_warmstart, Pipeline.ar_own, Pipeline.warm_start = _ar_warmstart, _av_warmstart, _ar_own, _warm_start
 
-# %% ../nbs/api/14_pipeline.ipynb #bdc7fa5f
+# %% ../nbs/api/14_pipeline.ipynb #95f168ea
 def _table(self: Pipeline, nla: NLA, folder: Path, verbalized=None) -> dict:
     "The demo's table of `nla` on the reported rows (`verbalized`: its explanations of them, when written already), saved as `folder/results.json` with `fve.png`."
     c, ds = self.config, self.ds
@@ -344,7 +344,7 @@ def _table(self: Pipeline, nla: NLA, folder: Path, verbalized=None) -> dict:
 
 Pipeline.table = _table
 
-# %% ../nbs/api/14_pipeline.ipynb #38085d9b
+# %% ../nbs/api/14_pipeline.ipynb #83f54d82
 def _load(self: Pipeline, folder: Path) -> NLA:
     "The NLA saved in `folder`, loaded afresh (the stages after RL and the final AR start from their saved weights)."
     self.nla, self.nla_from = NLA.load(folder, device=self.device), folder
@@ -384,7 +384,7 @@ def _final_ar(self: Pipeline) -> list[dict] | None:
 
 Pipeline.load, Pipeline.rl, Pipeline.final_ar = _load, _rl, _final_ar
 
-# %% ../nbs/api/14_pipeline.ipynb #5edb1a86
+# %% ../nbs/api/14_pipeline.ipynb #254293f4
 def _bundle(self: Pipeline) -> Path:
     "Stage 8: the last trained NLA as the run's bundle, `nla/`."
     t0, out = time.time(), self.out/"nla"
@@ -464,7 +464,7 @@ def run_recipe(recipe: str, out_dir: str | None = None) -> dict:
     "`nlae recipe`: the pipeline with the budget of the recipe `recipe` (a YAML file or a packaged recipe's name); run it again after an interruption and it resumes."
     return Pipeline(load_recipe(recipe), out_dir).run()
 
-# %% ../nbs/api/14_pipeline.ipynb #12521e8b
+# %% ../nbs/api/14_pipeline.ipynb #f5ded106
 def _open_nla(path, ds, device) -> NLA:
     nla = NLA.load(path, device=device)
     if (nla.config.layer, nla.config.d_model) != (ds.layer, ds.d_model):
@@ -530,7 +530,7 @@ def train_stage(stage: str, data: str, nla: str | None = None, out_dir: str = "n
     if not results["ranks_identical"]: raise NlaeError("the processes ended with different weights; this is a bug, please report it")
     return results
 
-# %% ../nbs/api/14_pipeline.ipynb #4ce6f69b
+# %% ../nbs/api/14_pipeline.ipynb #bf48e0db
 def _rebuilt_heldout(nla: NLA, rows: int, name: str) -> ActivationDataset:
     "The held-out split of a bundle that ships without its dataset, rebuilt from the built-in corpus: its first `rows` vectors, by the build settings its `nla.json` records."
     check = nla.training_summary["heldout_check"]
