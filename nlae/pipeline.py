@@ -363,7 +363,7 @@ def _rl(self: Pipeline) -> list[dict] | None:
     plot_rl(history).savefig(folder/"rl.png", dpi=100)
     nla.save(folder/"nla", training={**nla.training_summary, "rl": dict(config=dataclasses.asdict(self.rl_config),
                                                                          steps=len([h for h in history if "reward_mean" in h]))})
-    self.nla = None  # the next stage starts from the saved weights, not from RL's training state (its reference adapter, train mode)
+    # read, and then trained on, as saved: not in RL's training state (its reference adapter, train mode)
     self._record("RL", t0, heldout_fve(self.load(folder/"nla"), self.heldout_acts_BD))
     write_atomic(folder/"history.json", json.dumps(history, indent=1))  # last: the stage's mark of being done
     return history
@@ -405,11 +405,11 @@ def _eval_report(nla: NLA, ds, config: EvalConfig, out: Path) -> dict:
     return report
 
 def heldout_check(nla: NLA, ds, rows: int = 32, seed: int = 0) -> dict:
-    "What the shipped-bundle test rebuilds and compares: the round-trip FVE (with its 95% interval) on the first `rows` held-out vectors, and where those vectors come from."
-    split = ds.eval.select(range(rows))
+    "What the shipped-bundle test rebuilds and compares: the round-trip FVE (with its 95% interval) on the first `rows` held-out vectors (fewer if the split is smaller), and where those vectors come from."
+    split = ds.eval.select(range(min(rows, len(ds.eval))))
     acts_BD = stack_acts(split)
     stats = reconstruction_stats(nla.roundtrip(acts_BD)[1], acts_BD, nla.mean_D, seed=seed)
-    return dict(rows=rows, fve=stats["fve"], fve_ci=stats["fve_ci"], doc_ids=list(split["doc_id"]), positions=list(split["position"]),
+    return dict(rows=len(split), fve=stats["fve"], fve_ci=stats["fve_ci"], doc_ids=list(split["doc_id"]), positions=list(split["position"]),
                 norm_mean=float(acts_BD.norm(dim=-1).mean()), build=ds.meta["build"], layer=ds.layer)
 
 def _report(self: Pipeline) -> dict:
