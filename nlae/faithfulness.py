@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['POSITION_BINS', 'POSITION_GROUPS', 'CONCEPTS', 'PARAPHRASE_PROMPT', 'fve_parts', 'bootstrap_ci',
-           'reconstruction_stats', 'position_group', 'token_kind', 'fve_by_group', 'at_resid', 'next_token_logprobs',
-           'kl_rows', 'causal_fidelity', 'concept_ids', 'swap_concept', 'builtin_edits', 'edit_direction',
-           'steering_effect', 'copied_mask', 'quote_leakage', 'strip_copied', 'LocalParaphraser', 'retained',
-           'robustness', 'loops', 'hygiene']
+           'reconstruction_stats', 'position_group', 'token_kind', 'fve_by_group', 'quote_row', 'generalisation',
+           'generalisation_table', 'at_resid', 'next_token_logprobs', 'kl_rows', 'causal_fidelity', 'concept_ids',
+           'swap_concept', 'builtin_edits', 'edit_direction', 'steering_effect', 'copied_mask', 'quote_leakage',
+           'strip_copied', 'LocalParaphraser', 'retained', 'robustness', 'loops', 'hygiene']
 
 # %% ../nbs/api/12_faithfulness.ipynb #62cbaa68
 import math, re
@@ -17,7 +17,7 @@ from contextlib import contextmanager
 import torch
 
 from .core import ShapeMismatch, batch_slices
-from .evaluate import derangement, fve
+from .evaluate import derangement, fve, quote_tail
 from .hooks import _check_layer, model_blocks, unwrap
 from .models import tokenize
 from .nla import NLA
@@ -84,6 +84,34 @@ def fve_by_group(pred_BD, target_BD, mean_D, groups: list[str], order: list[str]
         out[name] = dict(n=len(rows), cos=float(cos_B[rows].mean()),
                          fve=float(1 - residual_B[rows].mean() / spread_B[rows].mean()) if len(rows) > 1 else None)
     return out
+
+# %% ../nbs/api/12_faithfulness.ipynb #74e335e8
+def quote_row(roundtrip_BD, quote_BD, acts_BD, mean_D, n_boot: int = 1000, seed: int = 0) -> dict:
+    "The round trip's and the quote's reconstructions of `acts_BD` against each other and the constant: FVE with 95% intervals, and the paired difference round trip − quote."
+    rt = reconstruction_stats(roundtrip_BD, acts_BD, mean_D, baseline_BD=quote_BD, n_boot=n_boot, seed=seed)
+    quote = reconstruction_stats(quote_BD, acts_BD, mean_D, n_boot=n_boot, seed=seed)
+    return dict(n=len(acts_BD), roundtrip=rt["fve"], roundtrip_ci=rt["fve_ci"], quote=quote["fve"], quote_ci=quote["fve_ci"],
+                constant=fve(mean_D.float().expand(acts_BD.shape), acts_BD, mean_D), over_quote=rt["gain"], over_quote_ci=rt["gain_ci"])
+
+def generalisation(nla: NLA, acts_BD: torch.Tensor, contexts: list[str], kinds: list[str], mean_D: torch.Tensor,
+                   explanations: list[str] | None = None, n_boot: int = 1000, seed: int = 0, batch_size: int = 16) -> dict:
+    "The round trip, the quote (last 8 tokens) and the constant on the same rows, FVE with 95% intervals and the paired difference round trip − quote: over all rows (`all`) and per kind of text (`by_kind`, kinds of fewer than 2 rows left out)."
+    if not len(acts_BD) == len(contexts) == len(kinds): raise ValueError(f"{len(acts_BD)} vectors, {len(contexts)} contexts, {len(kinds)} kinds")
+    explanations = nla.explain(acts_BD, batch_size=batch_size) if explanations is None else explanations
+    acts_BD = acts_BD.float().cpu()
+    roundtrip_BD = nla.reconstruct(explanations, batch_size=batch_size).cpu()
+    quote_BD = nla.reconstruct(quote_tail(nla.tokenizer, contexts), batch_size=batch_size).cpu()
+    row = lambda rows: quote_row(roundtrip_BD[rows], quote_BD[rows], acts_BD[rows], mean_D, n_boot, seed)
+    groups = {k: [i for i, g in enumerate(kinds) if g == k] for k in sorted(set(kinds))}
+    return dict(all=row(list(range(len(kinds)))), by_kind={k: row(rows) for k, rows in groups.items() if len(rows) >= 2})
+
+def generalisation_table(rows: dict[str, dict]) -> str:
+    "Rows of `quote_row` (by name: the held-out split, the foreign split, its kinds) as a Markdown table."
+    ci = lambda pair: f"[{pair[0]:.3f}, {pair[1]:.3f}]"
+    lines = ["| text (n) | round trip | 95% CI | quote, last 8 tokens | constant | round trip − quote | 95% CI |", "|---|---|---|---|---|---|---|"]
+    lines += [f"| {name} ({r['n']}) | {r['roundtrip']:.3f} | {ci(r['roundtrip_ci'])} | {r['quote']:.3f} | {r['constant']:.3f} | "
+              f"**{r['over_quote']:+.3f}** | {ci(r['over_quote_ci'])} |" for name, r in rows.items()]
+    return "\n".join(lines)
 
 # %% ../nbs/api/12_faithfulness.ipynb #63557b25
 @contextmanager

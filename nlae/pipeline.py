@@ -17,9 +17,9 @@ import torch
 import yaml
 
 from .core import NlaeError, ShapeMismatch, cache_dir, save_config, seed_everything, write_atomic
-from .data import ActivationDataset, build_activation_dataset, load_activation_dataset, load_corpus, rebuild_heldout, stack_acts
+from .data import ActivationDataset, build_activation_dataset, corpus_vectors, load_activation_dataset, load_corpus, rebuild_heldout, stack_acts
 from .evaluate import evaluate_nla, fve, fve_table, plot_fve, plot_vector_use, quote_tail, vector_use_monitor
-from .faithfulness import reconstruction_stats
+from .faithfulness import generalisation, generalisation_table, reconstruction_stats
 from .hooks import default_layer, text_config
 from .models import base_bytes, is_sharded, load_subject
 from .bundle import read_meta
@@ -36,7 +36,7 @@ AV_PROMPTS = dict(short=dict(av_template=SHORT_AV_TEMPLATE, av_system=""), chat=
 
 # the fields a quick run shrinks: (default, quick); a value the user gives wins over both
 _BUDGET = dict(docs=(600, 120), ar_steps=(40, 12), av_steps=(80, 16), ar_adapt_steps=(120, 8), adapt_rows=(1024, 48),
-               batch_size=(16, 8), av_batch_size=(8, 4), eval_rows=(128, 16), monitor_every=(40, 8))
+               batch_size=(16, 8), av_batch_size=(8, 4), eval_rows=(128, 16), foreign_rows=(256, 24), monitor_every=(40, 8))
 
 @dataclass
 class DemoConfig:
@@ -63,6 +63,7 @@ class DemoConfig:
     repetition_penalty: float = 1.0   # > 1 discourages the AV from repeating tokens when it explains
     max_new_tokens: int = 24          # tokens the AV writes per explanation (the targets take about 15)
     eval_rows: int | None = None      # held-out vectors the table is computed on (128; quick: 16)
+    foreign_rows: int | None = None   # vectors of the built-in foreign split (text from elsewhere) it also reads (256; quick: 24; 0: none)
     monitor_every: int | None = None  # AV steps between readings of its CE with true and shuffled vectors, 32 held-out rows (40; quick: 8)
     rl_steps: int = 0                 # GRPO steps after the warm start with RLConfig's defaults (about 25 s each on a 2-core CPU)
     seed: int = 0
@@ -330,6 +331,12 @@ def _table(self: Pipeline, nla: NLA, folder: Path, verbalized=None) -> dict:
     results = evaluate_nla(nla, self.heldout_acts_BD, self.target_texts["eval"][:self.n], self.contexts, ds.mean_D, seed=c.seed, verbalized=verbalized)
     stats = reconstruction_stats(nla.reconstruct(results["explanations"]), self.heldout_acts_BD, ds.mean_D, seed=c.seed)
     if c.ar_adapt_steps: results["fve_roundtrip_warmstart"] = self.readings["fve_roundtrip_warmstart"]
+    results["generalisation"] = {"held-out": generalisation(nla, self.heldout_acts_BD, self.contexts, ["held-out"] * self.n, ds.mean_D,
+                                                            explanations=results["explanations"], seed=c.seed)["all"]}
+    if c.foreign_rows:  # text from elsewhere: the yardstick of what the NLA learned beyond its corpus
+        with nla.subject() as subject: foreign = corpus_vectors((subject, nla.tokenizer), "foreign", self.layer, c.foreign_rows)
+        rows = generalisation(nla, stack_acts(foreign), list(foreign["context"]), list(foreign["kind"]), ds.mean_D, seed=c.seed)
+        results["generalisation"] |= {"foreign": rows["all"], **{f"foreign: {kind}": r for kind, r in rows["by_kind"].items()}}
     results.update(fve_roundtrip_ci=stats["fve_ci"], fve_quote_warmstart=self.readings["fve_quote_warmstart"],
                    examples=[dict(context_tail=t[-120:], explanation=e, cosine=round(cos, 3))
                              for t, e, cos in list(zip(self.contexts, results["explanations"], results["cos_per_example"]))[:5]],
@@ -420,7 +427,7 @@ def _report(self: Pipeline) -> dict:
         results = json.loads((out/"sft"/"results.json").read_text())  # the bundle holds the warm start's weights: same table
         write_atomic(out/"results.json", json.dumps(results, indent=1)); (out/"fve.png").write_bytes((out/"sft"/"fve.png").read_bytes())
     else: results = self.table(self.load(out/"nla"), out)
-    tables = [fve_table(results)]
+    tables = [fve_table(results) + ("\n\n" + generalisation_table(results["generalisation"]) if "generalisation" in results else "")]
     if self.eval_config:
         sft_report = _eval_report(NLA.load(out/"sft"/"nla", device=self.device), self.ds, self.eval_config, out/"sft"/"eval")
         bundle = self.load(out/"nla")
@@ -428,7 +435,8 @@ def _report(self: Pipeline) -> dict:
         if "heldout_check" not in bundle.training_summary:  # the figures the shipped-bundle test checks, kept in nla.json
             figures = {name: dict(fve=r["reconstruction"]["roundtrip"]["fve"], fve_ci=r["reconstruction"]["roundtrip"]["fve_ci"],
                                   kl_recovered=r["causal"]["kl_recovered"], retained_paraphrase=r["robustness"]["retained_paraphrase"],
-                                  quote=r["reconstruction"]["quote"]["fve"], constant=r["reconstruction"]["constant"]["fve"], n=r["meta"]["n"])
+                                  quote=r["reconstruction"]["quote"]["fve"], constant=r["reconstruction"]["constant"]["fve"], n=r["meta"]["n"],
+                                  foreign=r.get("generalisation", {}).get("foreign"))
                        for name, r in (("sft", sft_report), ("shipped", report))}
             meta = read_meta(out/"nla")
             meta["training"] |= dict(figures=figures, heldout_check=heldout_check(bundle, self.ds, seed=self.eval_config.seed),
@@ -555,5 +563,5 @@ def eval_nla(nla: str, data: str | None = None, out_dir: str | None = None, edit
     report = evaluate_faithfulness(trained, ds, config, edits=user_edits)
     default_out = Path(f"nlae-eval-{Path(nla).name}") if shipped_alone else Path(nla).resolve().parent/"eval"  # not inside the package
     md = write_report(report, Path(out_dir) if out_dir else default_out)
-    print("\n" + headline_table(report) + f"\n\nreport: {md} (with report.json and the plots beside it)")
+    print("\n" + headline_table(report) + "\n\n" + generalisation_table(report["generalisation"]) + f"\n\nreport: {md} (with report.json and the plots beside it)")
     return report

@@ -14,9 +14,10 @@ from pathlib import Path
 import torch
 
 from .core import write_atomic
-from .data import ActivationDataset, stack_acts
+from .data import ActivationDataset, corpus_vectors, stack_acts
 from .evaluate import derangement, diversity, quote_tail, vector_use
-from .faithfulness import (POSITION_GROUPS, builtin_edits, causal_fidelity, fve_by_group, hygiene, position_group, quote_leakage,
+from .faithfulness import (POSITION_GROUPS, builtin_edits, causal_fidelity, fve_by_group, generalisation, generalisation_table, hygiene,
+                               position_group, quote_leakage, quote_row,
                                reconstruction_stats, robustness, steering_effect, token_kind)
 from .nla import NLA
 from .summarize import SUMMARIZERS, make_summarizer, summarize_dataset
@@ -27,14 +28,15 @@ class EvalConfig:
     "Settings of `nlae eval`; each field is a command-line flag of the same name."
     rows: int = 64              # held-out vectors evaluated (the first ones of the split)
     n_boot: int = 1000          # bootstrap resamples behind each 95% interval
-    summarizer: str = "heuristic"  # the targets behind the summaries baseline and the AV's CE gap: one of SUMMARIZERS (the NLA's own, ideally)
+    summarizer: str = "facts"   # the targets behind the summaries baseline and the AV's CE gap: one of SUMMARIZERS (the NLA's own, ideally)
+    foreign_rows: int = 512     # vectors of the built-in foreign split (text from elsewhere) the round trip is also read on; 0: none
     batch_size: int = 16
     seed: int = 0
-    quick: bool = False         # a smoke test: 12 rows, 200 resamples
+    quick: bool = False         # a smoke test: 12 rows, 24 foreign rows, 200 resamples
 
     def __post_init__(self):
         if self.summarizer not in SUMMARIZERS: raise ValueError(f"summarizer must be one of {', '.join(SUMMARIZERS)}, got {self.summarizer!r}")
-        if self.quick: self.rows, self.n_boot = 12, 200
+        if self.quick: self.rows, self.foreign_rows, self.n_boot = 12, min(self.foreign_rows, 24), 200
 
 def _check_dataset(nla: NLA, ds: ActivationDataset):
     if (nla.config.layer, nla.config.d_model) != (ds.layer, ds.d_model):
@@ -69,7 +71,15 @@ def evaluate_faithfulness(nla: NLA, ds: ActivationDataset, config: EvalConfig = 
                                   for name in recon},
                   by_position=fve_by_group(recon["roundtrip"], acts_BD, mean_D, [position_group(p) for p in split["position"]],
                                            order=POSITION_GROUPS),
-                  by_token=fve_by_group(recon["roundtrip"], acts_BD, mean_D, [token_kind(t) for t in split["token"]]))
+                  by_token=fve_by_group(recon["roundtrip"], acts_BD, mean_D, [token_kind(t) for t in split["token"]]),
+                  generalisation={"held-out": quote_row(recon["roundtrip"], recon["quote"], acts_BD, mean_D, config.n_boot, config.seed)})
+    if config.foreign_rows:
+        step(f"the round trip on {config.foreign_rows} vectors of text from elsewhere (the built-in foreign split)")
+        with nla.subject() as subject:
+            foreign = corpus_vectors((subject, nla.tokenizer), "foreign", nla.config.layer, config.foreign_rows)
+        rows = generalisation(nla, stack_acts(foreign), list(foreign["context"]), list(foreign["kind"]), mean_D, n_boot=config.n_boot,
+                              seed=config.seed, batch_size=config.batch_size)
+        report["generalisation"] |= {"foreign": rows["all"], **{f"foreign: {kind}": r for kind, r in rows["by_kind"].items()}}
 
     step("causal fidelity: patching reconstructions into the subject")
     report["causal"] = causal_fidelity(nla, contexts, acts_BD, recon["roundtrip"], mean_D, seed=config.seed,
@@ -104,10 +114,14 @@ def headline_rows(report: dict) -> list[tuple[str, str, str, str]]:
     "The suite's headline results, one `(measurement, value, 95% interval, what to compare it with)` per row."
     rec, causal, steer, rob = report["reconstruction"], report["causal"], report["steering"], report["robustness"]
     rt, hy = rec["roundtrip"], report["hygiene"]
+    gen = report.get("generalisation", {})
     rows = [
         ("FVE, round trip (AV → AR)", _num(rt["fve"]), _ci(rt["fve_ci"]),
          f"constant {rec['constant']['fve']:.3f}, shuffled {rec['shuffled']['fve']:.3f}, "
          f"summaries {rec['summaries']['fve']:.3f}, quote {rec['quote']['fve']:.3f}"),
+        *[(f"FVE, round trip − quote ({name}, n={g['n']})", _num(g["over_quote"], "+.3f"), _ci(g["over_quote_ci"]),
+           f"round trip {g['roundtrip']:.3f} {_ci(g['roundtrip_ci'])}, quote {g['quote']:.3f}, constant {g['constant']:.3f}")
+          for name, g in gen.items() if name in ("held-out", "foreign")],
         ("FVE gain over shuffled explanations", _num(rt["gain"]), _ci(rt["gain_ci"]), "0 = the explanations carry no row-specific information"),
         ("mean cosine, round trip", _num(rt["cos"]), _ci(rt["cos_ci"]), f"constant {rec['constant']['cos']:.3f}"),
         ("KL recovered by patching the reconstruction", _num(causal["kl_recovered"]), _ci(causal["kl_recovered_ci"]),
@@ -221,7 +235,11 @@ def write_report(report: dict, out_dir) -> Path:
     md = [f"# NLA evaluation: {meta['subject']}, layer {meta['layer']}",
           f"{meta['n']} held-out vectors of `{meta['data']}`; μ from the {meta['mean_from']}; "
           f"{meta['config']['n_boot']} bootstrap resamples; seed {meta['config']['seed']}; {meta['seconds']} s.",
-          headline_table(report), "## Reconstruction and baselines",
+          headline_table(report)]
+    if "generalisation" in report:
+        md += ["## Held-out and foreign text", "The round trip beside quoting the last 8 tokens through the same AR, on the held-out "
+               "rows and on text from elsewhere (the built-in foreign split), overall and per kind.", generalisation_table(report["generalisation"])]
+    md += ["## Reconstruction and baselines",
           "| reading | FVE | 95% CI | cos |\n|---|---|---|---|\n" + "\n".join(
               f"| {label} | {rec[k]['fve']:.3f} | {_ci(rec[k]['fve_ci'])} | {rec[k]['cos']:.3f} |" for k, label in _BASELINES),
           "![](reconstruction.png)", "### By token position", _group_table(report["by_position"]),
