@@ -136,7 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default="smollm2-135m", help="embedded name, .gguf file, local folder or hub id")
     p.add_argument("--out-dir", required=True)
     p.add_argument("--layer", type=int, help="block whose output to read (default: two-thirds depth)")
-    p.add_argument("--corpus", help="a .jsonl, .jsonl.gz or .txt file (default: the built-in corpus)")
+    p.add_argument("--corpus", help="a .jsonl, .jsonl.gz or .txt file, or a built-in corpus by name: passages (the default), foreign, passages-v1")
     p.add_argument("--docs", type=int, help="use only the first N documents")
     p.add_argument("--max-tokens", type=int, default=128); p.add_argument("--positions-per-doc", type=int, default=2)
     p.add_argument("--seed", type=int, default=0); p.add_argument("--device")

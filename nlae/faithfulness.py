@@ -85,7 +85,7 @@ def fve_by_group(pred_BD, target_BD, mean_D, groups: list[str], order: list[str]
                          fve=float(1 - residual_B[rows].mean() / spread_B[rows].mean()) if len(rows) > 1 else None)
     return out
 
-# %% ../nbs/api/12_faithfulness.ipynb #74e335e8
+# %% ../nbs/api/12_faithfulness.ipynb #d958c246
 def quote_row(roundtrip_BD, quote_BD, acts_BD, mean_D, n_boot: int = 1000, seed: int = 0) -> dict:
     "The round trip's and the quote's reconstructions of `acts_BD` against each other and the constant: FVE with 95% intervals, and the paired difference round trip − quote."
     rt = reconstruction_stats(roundtrip_BD, acts_BD, mean_D, baseline_BD=quote_BD, n_boot=n_boot, seed=seed)
