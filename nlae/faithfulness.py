@@ -5,9 +5,10 @@
 # %% auto #0
 __all__ = ['POSITION_BINS', 'POSITION_GROUPS', 'CONCEPTS', 'PARAPHRASE_PROMPT', 'fve_parts', 'bootstrap_ci',
            'reconstruction_stats', 'position_group', 'token_kind', 'fve_by_group', 'quote_row', 'generalisation',
-           'generalisation_table', 'at_resid', 'next_token_logprobs', 'kl_rows', 'causal_fidelity', 'concept_ids',
-           'swap_concept', 'builtin_edits', 'edit_direction', 'steering_effect', 'copied_mask', 'quote_leakage',
-           'strip_copied', 'LocalParaphraser', 'retained', 'robustness', 'loops', 'hygiene']
+           'foreign_generalisation', 'generalisation_table', 'at_resid', 'next_token_logprobs', 'kl_rows',
+           'causal_fidelity', 'concept_ids', 'swap_concept', 'builtin_edits', 'edit_direction', 'steering_effect',
+           'copied_mask', 'quote_leakage', 'strip_copied', 'LocalParaphraser', 'retained', 'robustness', 'loops',
+           'hygiene']
 
 # %% ../nbs/api/12_faithfulness.ipynb #62cbaa68
 import math, re
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 import torch
 
 from .core import ShapeMismatch, batch_slices
+from .data import corpus_vectors, stack_acts
 from .evaluate import derangement, fve, quote_tail
 from .hooks import _check_layer, model_blocks, unwrap
 from .models import tokenize
@@ -104,6 +106,13 @@ def generalisation(nla: NLA, acts_BD: torch.Tensor, contexts: list[str], kinds: 
     row = lambda rows: quote_row(roundtrip_BD[rows], quote_BD[rows], acts_BD[rows], mean_D, n_boot, seed)
     groups = {k: [i for i, g in enumerate(kinds) if g == k] for k in sorted(set(kinds))}
     return dict(all=row(list(range(len(kinds)))), by_kind={k: row(rows) for k, rows in groups.items() if len(rows) >= 2})
+
+def foreign_generalisation(nla: NLA, rows: int, mean_D: torch.Tensor, n_boot: int = 1000, seed: int = 0, batch_size: int = 16) -> dict:
+    "`generalisation` on the first `rows` vectors of the built-in foreign split at the NLA's layer (the demo's extraction settings), by name: `foreign` and `foreign: <kind>`."
+    with nla.subject() as subject: split = corpus_vectors((subject, nla.tokenizer), "foreign", nla.config.layer, rows)
+    found = generalisation(nla, stack_acts(split), list(split["context"]), list(split["kind"]), mean_D, n_boot=n_boot, seed=seed,
+                           batch_size=batch_size)
+    return {"foreign": found["all"], **{f"foreign: {kind}": r for kind, r in found["by_kind"].items()}}
 
 def generalisation_table(rows: dict[str, dict]) -> str:
     "Rows of `quote_row` (by name: the held-out split, the foreign split, its kinds) as a Markdown table."

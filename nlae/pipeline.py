@@ -17,9 +17,9 @@ import torch
 import yaml
 
 from .core import NlaeError, ShapeMismatch, cache_dir, save_config, seed_everything, write_atomic
-from .data import ActivationDataset, build_activation_dataset, corpus_vectors, load_activation_dataset, load_corpus, rebuild_heldout, stack_acts
+from .data import ActivationDataset, build_activation_dataset, load_activation_dataset, load_corpus, rebuild_heldout, stack_acts
 from .evaluate import evaluate_nla, fve, fve_table, plot_fve, plot_vector_use, quote_tail, vector_use_monitor
-from .faithfulness import generalisation, generalisation_table, reconstruction_stats
+from .faithfulness import foreign_generalisation, generalisation, generalisation_table, reconstruction_stats
 from .hooks import default_layer, text_config
 from .models import base_bytes, is_sharded, load_subject
 from .bundle import read_meta
@@ -333,10 +333,7 @@ def _table(self: Pipeline, nla: NLA, folder: Path, verbalized=None) -> dict:
     if c.ar_adapt_steps: results["fve_roundtrip_warmstart"] = self.readings["fve_roundtrip_warmstart"]
     results["generalisation"] = {"held-out": generalisation(nla, self.heldout_acts_BD, self.contexts, ["held-out"] * self.n, ds.mean_D,
                                                             explanations=results["explanations"], seed=c.seed)["all"]}
-    if c.foreign_rows:  # text from elsewhere: the yardstick of what the NLA learned beyond its corpus
-        with nla.subject() as subject: foreign = corpus_vectors((subject, nla.tokenizer), "foreign", self.layer, c.foreign_rows)
-        rows = generalisation(nla, stack_acts(foreign), list(foreign["context"]), list(foreign["kind"]), ds.mean_D, seed=c.seed)
-        results["generalisation"] |= {"foreign": rows["all"], **{f"foreign: {kind}": r for kind, r in rows["by_kind"].items()}}
+    if c.foreign_rows: results["generalisation"] |= foreign_generalisation(nla, c.foreign_rows, ds.mean_D, seed=c.seed)  # text from elsewhere
     results.update(fve_roundtrip_ci=stats["fve_ci"], fve_quote_warmstart=self.readings["fve_quote_warmstart"],
                    examples=[dict(context_tail=t[-120:], explanation=e, cosine=round(cos, 3))
                              for t, e, cos in list(zip(self.contexts, results["explanations"], results["cos_per_example"]))[:5]],

@@ -14,9 +14,9 @@ from pathlib import Path
 import torch
 
 from .core import write_atomic
-from .data import ActivationDataset, corpus_vectors, stack_acts
+from .data import ActivationDataset, stack_acts
 from .evaluate import derangement, diversity, quote_tail, vector_use
-from .faithfulness import (POSITION_GROUPS, builtin_edits, causal_fidelity, fve_by_group, generalisation, generalisation_table, hygiene,
+from .faithfulness import (POSITION_GROUPS, builtin_edits, causal_fidelity, foreign_generalisation, fve_by_group, generalisation_table, hygiene,
                                position_group, quote_leakage, quote_row,
                                reconstruction_stats, robustness, steering_effect, token_kind)
 from .nla import NLA
@@ -75,11 +75,7 @@ def evaluate_faithfulness(nla: NLA, ds: ActivationDataset, config: EvalConfig = 
                   generalisation={"held-out": quote_row(recon["roundtrip"], recon["quote"], acts_BD, mean_D, config.n_boot, config.seed)})
     if config.foreign_rows:
         step(f"the round trip on {config.foreign_rows} vectors of text from elsewhere (the built-in foreign split)")
-        with nla.subject() as subject:
-            foreign = corpus_vectors((subject, nla.tokenizer), "foreign", nla.config.layer, config.foreign_rows)
-        rows = generalisation(nla, stack_acts(foreign), list(foreign["context"]), list(foreign["kind"]), mean_D, n_boot=config.n_boot,
-                              seed=config.seed, batch_size=config.batch_size)
-        report["generalisation"] |= {"foreign": rows["all"], **{f"foreign: {kind}": r for kind, r in rows["by_kind"].items()}}
+        report["generalisation"] |= foreign_generalisation(nla, config.foreign_rows, mean_D, config.n_boot, config.seed, config.batch_size)
 
     step("causal fidelity: patching reconstructions into the subject")
     report["causal"] = causal_fidelity(nla, contexts, acts_BD, recon["roundtrip"], mean_D, seed=config.seed,
