@@ -16,7 +16,7 @@ from pathlib import Path
 import torch
 import yaml
 
-from .core import NlaeError, ShapeMismatch, cache_dir, save_config, seed_everything, write_atomic
+from .core import NlaeError, ShapeMismatch, cache_dir, seed_everything, write_atomic
 from .data import ActivationDataset, build_activation_dataset, load_activation_dataset, load_corpus, rebuild_heldout, stack_acts
 from .evaluate import evaluate_nla, fve, fve_table, plot_fve, plot_vector_use, quote_tail, vector_use_monitor
 from .faithfulness import foreign_generalisation, generalisation, generalisation_table, reconstruction_stats
