@@ -40,6 +40,12 @@ def _figure(x_N: torch.Tensor | None, n: int) -> float | None:
     "Row `n` of `x_N` to 4 decimals, for JSON: None where there is none (no mean) or it is undefined (NaN)."
     return None if x_N is None or math.isnan(x_N[n]) else round(float(x_N[n]), 4)
 
+def _against_mean(nla: NLA, recon_ND: torch.Tensor, acts_ND: torch.Tensor) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+    "`(cos_mean_N, skill_N)`: the training mean's cosine with each vector, and the reconstruction's skill over it; both None without a mean (no constant guess to score against)."
+    if nla.mean_D is None: return None, None
+    mean_D = nla.mean_D.float().cpu()
+    return torch.cosine_similarity(mean_D.expand_as(acts_ND), acts_ND, dim=-1), skill_vs_mean(recon_ND, acts_ND, mean_D)
+
 def read_text(nla: NLA, text: str, max_tokens: int = 64, top_k: int = 5, batch_size: int = 16) -> tuple[list[dict], torch.Tensor]:
     "`(rows, acts_ND)`: per token of `text`, its explanation, round-trip cosine, skill vs the mean's direction, and the subject's top next tokens from the vector and from its reconstruction."
     if not text.strip(): raise ValueError("the text is empty: nothing to read")
@@ -54,10 +60,7 @@ def read_text(nla: NLA, text: str, max_tokens: int = 64, top_k: int = 5, batch_s
     parsed = nla.verbalize(acts_ND, batch_size=batch_size)
     recon_ND = nla.reconstruct([e.text for e in parsed], batch_size=batch_size).cpu()
     cos_N = torch.cosine_similarity(recon_ND, acts_ND, dim=-1)
-    cos_mean_N = skill_N = None  # without a training mean there is no constant guess to score against
-    if nla.mean_D is not None:
-        mean_D = nla.mean_D.float().cpu()
-        cos_mean_N, skill_N = torch.cosine_similarity(mean_D.expand_as(acts_ND), acts_ND, dim=-1), skill_vs_mean(recon_ND, acts_ND, mean_D)
+    cos_mean_N, skill_N = _against_mean(nla, recon_ND, acts_ND)
     patched_ND = rescale(recon_ND, 1.0) * acts_ND.norm(dim=-1, keepdim=True)
     rows = []
     with nla.subject() as subject:
@@ -217,10 +220,7 @@ def edit_effect(nla: NLA, text: str, edited: str, position: int = -1, original: 
     original = nla.explain(acts_1D)[0] if original is None else original
     recon_2D = nla.reconstruct([original, edited]).cpu()
     cos = torch.cosine_similarity(recon_2D, acts_1D.expand(2, -1), dim=-1).tolist()
-    cos_mean_N = skill_N = None
-    if nla.mean_D is not None:
-        mean_D = nla.mean_D.float().cpu()
-        cos_mean_N, skill_N = torch.cosine_similarity(mean_D[None], acts_1D, dim=-1), skill_vs_mean(recon_2D, acts_1D.expand(2, -1), mean_D)
+    cos_mean_N, skill_N = _against_mean(nla, recon_2D, acts_1D.expand(2, -1))
     ids_BT, mask_BT = _prefix_batch(ids_T, [p], tok.pad_token_id)
     delta_1D = edit_direction(nla, [original], [edited], acts_1D)  # the AR's adapter on, so before the subject's block
     with nla.subject() as subject:

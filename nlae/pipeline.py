@@ -19,7 +19,7 @@ import yaml
 from .core import NlaeError, ShapeMismatch, cache_dir, seed_everything, write_atomic
 from .data import ActivationDataset, build_activation_dataset, load_activation_dataset, load_corpus, rebuild_heldout, stack_acts
 from .evaluate import evaluate_nla, fve, fve_table, plot_fve, plot_vector_use, quote_tail, vector_use_monitor
-from .faithfulness import foreign_generalisation, generalisation, generalisation_table, reconstruction_stats
+from .faithfulness import foreign_generalisation, generalisation_table, quote_row, reconstruction_stats
 from .hooks import default_layer, text_config
 from .models import base_bytes, is_sharded, load_subject
 from .bundle import read_meta
@@ -329,12 +329,13 @@ def _table(self: Pipeline, nla: NLA, folder: Path, verbalized=None) -> dict:
     "The demo's table of `nla` on the reported rows (`verbalized`: its explanations of them, when written already), saved as `folder/results.json` with `fve.png`."
     c, ds = self.config, self.ds
     results = evaluate_nla(nla, self.heldout_acts_BD, self.target_texts["eval"][:self.n], self.contexts, ds.mean_D, seed=c.seed, verbalized=verbalized)
-    stats = reconstruction_stats(nla.reconstruct(results["explanations"]), self.heldout_acts_BD, ds.mean_D, seed=c.seed)
     if c.ar_adapt_steps: results["fve_roundtrip_warmstart"] = self.readings["fve_roundtrip_warmstart"]
-    results["generalisation"] = {"held-out": generalisation(nla, self.heldout_acts_BD, self.contexts, ["held-out"] * self.n, ds.mean_D,
-                                                            explanations=results["explanations"], seed=c.seed)["all"]}
+    # the round trip's interval and its difference from the quote, read from one reconstruction of each
+    held_out = quote_row(nla.reconstruct(results["explanations"]).cpu(), nla.reconstruct(quote_tail(nla.tokenizer, self.contexts)).cpu(),
+                         self.heldout_acts_BD.float().cpu(), ds.mean_D, seed=c.seed)
+    results["generalisation"] = {"held-out": held_out}
     if c.foreign_rows: results["generalisation"] |= foreign_generalisation(nla, c.foreign_rows, ds.mean_D, seed=c.seed)  # text from elsewhere
-    results.update(fve_roundtrip_ci=stats["fve_ci"], fve_quote_warmstart=self.readings["fve_quote_warmstart"],
+    results.update(fve_roundtrip_ci=held_out["roundtrip_ci"], fve_quote_warmstart=self.readings["fve_quote_warmstart"],
                    examples=[dict(context_tail=t[-120:], explanation=e, cosine=round(cos, 3))
                              for t, e, cos in list(zip(self.contexts, results["explanations"], results["cos_per_example"]))[:5]],
                    vector_use_history=self.readings["vector_use_history"], model=c.model, layer=self.layer, n_train=len(ds.train),
