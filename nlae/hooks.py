@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['ARCHITECTURES', 'TINY_CONFIG', 'ArchSpec', 'unwrap', 'text_config', 'arch_spec', 'model_backbone', 'model_blocks',
-           'tiny_subject', 'resid_post', 'default_layer', 'inject']
+           'tiny_subject', 'resid_post', 'default_layer', 'lm_logits', 'logit_lens', 'resid_and_final', 'inject']
 
 # %% ../nbs/api/01_hooks.ipynb #91acf552
 import functools, numbers
@@ -143,6 +143,31 @@ def resid_post(model, input_ids, attention_mask=None, layer: int = 0) -> torch.T
 def default_layer(model) -> int:
     "About two-thirds of the way up the blocks: the depth the NLA paper reads activations at."
     return round(2 * len(model_blocks(model)) / 3)
+
+# %% ../nbs/api/01_hooks.ipynb #58ed3da6
+def lm_logits(model, final_BD: torch.Tensor) -> torch.Tensor:
+    "Next-token logits (float32) from hidden states after the final norm: the LM head, and the final soft cap of models that have one."
+    head = unwrap(model).get_output_embeddings()
+    logits_BV = head(final_BD.to(head.weight.dtype)).float()
+    if cap := getattr(text_config(model), "final_logit_softcapping", None): logits_BV = cap * torch.tanh(logits_BV / cap)
+    return logits_BV
+
+def logit_lens(model, acts_BD: torch.Tensor) -> torch.Tensor:
+    "The logit lens: the subject's final norm and LM head applied to residual vectors `acts_BD` themselves."
+    norm = getattr(model_backbone(model), arch_spec(model).final_norm)
+    return lm_logits(model, norm(acts_BD.to(next(norm.parameters()).dtype)))
+
+def resid_and_final(model, input_ids, attention_mask=None, layer: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    "`(acts_BTD, final_BTD)`: block `layer`'s output and the last hidden state after the final norm, from one forward pass without the LM head."
+    layer = _check_layer(model, layer); _check_batch(input_ids, attention_mask, model)
+    device = model_blocks(model)[0].parameters().__next__().device
+    captured = {}
+    def capture(module, args, output): captured["acts_BTD"] = output[0] if isinstance(output, tuple) else output
+    handle = model_blocks(model)[layer].register_forward_hook(capture)
+    try: out = model_backbone(model)(input_ids=input_ids.to(device), use_cache=False,
+                                     attention_mask=None if attention_mask is None else attention_mask.to(device))
+    finally: handle.remove()
+    return captured["acts_BTD"], out[0]
 
 # %% ../nbs/api/01_hooks.ipynb #84cb16ff
 @contextmanager
