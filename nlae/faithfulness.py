@@ -4,14 +4,14 @@
 
 # %% auto #0
 __all__ = ['POSITION_BINS', 'POSITION_GROUPS', 'CONCEPTS', 'PARAPHRASE_PROMPT', 'fve_parts', 'bootstrap_ci',
-           'reconstruction_stats', 'position_group', 'token_kind', 'fve_by_group', 'quote_row', 'generalisation',
-           'foreign_generalisation', 'generalisation_table', 'at_resid', 'next_token_logprobs', 'kl_rows',
-           'causal_fidelity', 'concept_ids', 'swap_concept', 'builtin_edits', 'edit_direction', 'steering_effect',
-           'copied_mask', 'quote_leakage', 'strip_copied', 'LocalParaphraser', 'retained', 'robustness', 'loops',
-           'hygiene']
+           'reconstruction_stats', 'position_group', 'token_kind', 'fve_by_group', 'parse_claims', 'claim_checks',
+           'lens_top1', 'split_claims', 'claims_table', 'quote_row', 'generalisation', 'foreign_generalisation',
+           'generalisation_table', 'at_resid', 'next_token_logprobs', 'kl_rows', 'causal_fidelity', 'concept_ids',
+           'swap_concept', 'builtin_edits', 'edit_direction', 'steering_effect', 'copied_mask', 'quote_leakage',
+           'strip_copied', 'LocalParaphraser', 'retained', 'robustness', 'loops', 'hygiene']
 
 # %% ../nbs/api/12_faithfulness.ipynb #62cbaa68
-import math, re
+import json, math, re
 from collections import Counter
 from contextlib import contextmanager
 
@@ -20,7 +20,7 @@ import torch
 from .core import ShapeMismatch, batch_slices
 from .data import corpus_vectors, stack_acts
 from .evaluate import derangement, fve, quote_tail
-from .hooks import _check_layer, model_blocks, unwrap
+from .hooks import _check_layer, logit_lens, model_blocks, unwrap
 from .models import tokenize
 from .nla import NLA
 from .summarize import LocalSummarizer, _clean
@@ -87,6 +87,78 @@ def fve_by_group(pred_BD, target_BD, mean_D, groups: list[str], order: list[str]
                          fve=float(1 - residual_B[rows].mean() / spread_B[rows].mean()) if len(rows) > 1 else None)
     return out
 
+# %% ../nbs/api/12_faithfulness.ipynb #cc04e0c6
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+
+def parse_claims(text: str) -> dict:
+    "The checkable claims of an explanation: `token` (str or None), `next` (the tokens named after 'Next:', in order) and `kind` (str or None)."
+    def unquote(s):
+        try: return json.loads(s)
+        except ValueError: return s[1:-1]
+    token = re.search(rf"Token: ({_JSON_STRING})", text)
+    nexts = re.search(rf"Next: ((?:{_JSON_STRING}(?: \d+%)?(?:, )?)+)", text)
+    kind = re.search(r"Context: ([\w-]+)", text)
+    return dict(token=unquote(token[1]) if token else None, next=[unquote(s) for s in re.findall(_JSON_STRING, nexts[1])] if nexts else [],
+                kind=kind[1] if kind else None)
+
+def _same(a: str, b: str) -> bool: return (a.strip() or a) == (b.strip() or b)  # as the targets show tokens
+
+def claim_checks(explanations: list[str], rows: dict, lens_top1: list[str] | None = None) -> dict:
+    "Each claim's accuracy over `explanations` of the vectors whose truth `rows` holds (columns `token`, `next_tokens`, `kind`), beside the majority baseline and, given its top-1 per row, the logit lens."
+    n = len(explanations)
+    if not n == len(rows["token"]) == len(rows["next_tokens"]): raise ValueError(f"{n} explanations but {len(rows['token'])} rows of truth")
+    claims = [parse_claims(e) for e in explanations]
+    norm = lambda t: t.strip() or t
+    share = lambda hits: sum(hits) / n
+    top1, top5 = [norm(r[0]) for r in rows["next_tokens"]], [{norm(t) for t in r} for r in rows["next_tokens"]]
+    out = dict(n=n,
+        token=dict(accuracy=share(c["token"] is not None and _same(c["token"], t) for c, t in zip(claims, rows["token"])),
+                   stated=share(c["token"] is not None for c in claims),
+                   majority=Counter(norm(t) for t in rows["token"]).most_common(1)[0][1] / n),
+        next=dict(top1=share(bool(c["next"]) and norm(c["next"][0]) == t for c, t in zip(claims, top1)),
+                  in_top5=share(bool(c["next"]) and norm(c["next"][0]) in s for c, s in zip(claims, top5)),
+                  stated=share(bool(c["next"]) for c in claims),
+                  majority_top1=Counter(top1).most_common(1)[0][1] / n,
+                  majority_in_top5=Counter(t for s in top5 for t in s).most_common(1)[0][1] / n))
+    if lens_top1 is not None:
+        out["next"] |= dict(lens_top1=share(norm(l) == t for l, t in zip(lens_top1, top1)),
+                            lens_in_top5=share(norm(l) in s for l, s in zip(lens_top1, top5)))
+    kinds = rows.get("kind") or [""] * n
+    if any(kinds):
+        known = [i for i, k in enumerate(kinds) if k]
+        out["kind"] = dict(n=len(known), accuracy=sum(claims[i]["kind"] == kinds[i] for i in known) / len(known),
+                           stated=sum(claims[i]["kind"] is not None for i in known) / len(known),
+                           majority=Counter(kinds[i] for i in known).most_common(1)[0][1] / len(known))
+    return out
+
+def lens_top1(nla: NLA, acts_BD: torch.Tensor, batch_size: int = 64) -> list[str]:
+    "The logit lens' top-1 next token for each vector: the subject's final norm and LM head applied to the vector itself (adapters off)."
+    out = []
+    with nla.subject() as model, torch.no_grad():
+        for s in batch_slices(len(acts_BD), batch_size): out += nla.tokenizer.batch_decode(logit_lens(model, acts_BD[s]).argmax(-1)[:, None])
+    return out
+
+# %% ../nbs/api/12_faithfulness.ipynb #6577d82e
+def split_claims(nla: NLA, explanations: list[str], split, acts_BD: torch.Tensor, with_kind: bool = True) -> dict | None:
+    "`claim_checks` of `explanations` of the rows of an activation split (None for a split built before nlae stored the subject's predictions); `with_kind=False` for text whose kinds the NLA never saw."
+    if "next_tokens" not in split.column_names: return None
+    rows = split.select_columns(["token", "next_tokens", "kind"])[:]
+    if not with_kind: rows["kind"] = [""] * len(split)
+    return claim_checks(explanations, rows, lens_top1(nla, acts_BD))
+
+def claims_table(rows: dict[str, dict]) -> str:
+    "The claims' accuracies of the rows (by name) that carry `claims`, beside the majority baseline and the logit lens, as a Markdown table."
+    pct = lambda x: "—" if x is None else f"{x:.0%}"
+    lines = ["| text (n) | token at t | majority | next: top-1 named | in top 5 | majority (top-1 / top 5) | logit lens (top-1 / top 5) | kind | majority |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for name, r in rows.items():
+        if not (c := r.get("claims")): continue
+        t, x, k = c["token"], c["next"], c.get("kind", {})
+        lines.append(f"| {name} ({c['n']}) | **{pct(t['accuracy'])}** | {pct(t['majority'])} | **{pct(x['top1'])}** | **{pct(x['in_top5'])}** | "
+                     f"{pct(x['majority_top1'])} / {pct(x['majority_in_top5'])} | {pct(x.get('lens_top1'))} / {pct(x.get('lens_in_top5'))} | "
+                     f"**{pct(k.get('accuracy'))}** | {pct(k.get('majority'))} |")
+    return "\n".join(lines)
+
 # %% ../nbs/api/12_faithfulness.ipynb #d958c246
 def quote_row(roundtrip_BD, quote_BD, acts_BD, mean_D, n_boot: int = 1000, seed: int = 0) -> dict:
     "The round trip's and the quote's reconstructions of `acts_BD` against each other and the constant: FVE with 95% intervals, and the paired difference round trip − quote."
@@ -110,8 +182,12 @@ def generalisation(nla: NLA, acts_BD: torch.Tensor, contexts: list[str], kinds: 
 def foreign_generalisation(nla: NLA, rows: int, mean_D: torch.Tensor, n_boot: int = 1000, seed: int = 0, batch_size: int = 16) -> dict:
     "`generalisation` on the first `rows` vectors of the built-in foreign split at the NLA's layer (the demo's extraction settings), by name: `foreign` and `foreign: <kind>`."
     with nla.subject() as subject: split = corpus_vectors((subject, nla.tokenizer), "foreign", nla.config.layer, rows)
-    found = generalisation(nla, stack_acts(split), list(split["context"]), list(split["kind"]), mean_D, n_boot=n_boot, seed=seed,
+    acts_BD = stack_acts(split)
+    explanations = nla.explain(acts_BD, batch_size=batch_size)
+    found = generalisation(nla, acts_BD, list(split["context"]), list(split["kind"]), mean_D, explanations, n_boot=n_boot, seed=seed,
                            batch_size=batch_size)
+    # claims are checked where they can be: the foreign kinds are labels the NLA never saw
+    found["all"]["claims"] = split_claims(nla, explanations, split, acts_BD, with_kind=False)
     return {"foreign": found["all"], **{f"foreign: {kind}": r for kind, r in found["by_kind"].items()}}
 
 def generalisation_table(rows: dict[str, dict]) -> str:

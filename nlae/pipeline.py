@@ -19,13 +19,14 @@ import yaml
 from .core import NlaeError, ShapeMismatch, cache_dir, seed_everything, write_atomic
 from .data import ActivationDataset, build_activation_dataset, load_activation_dataset, load_corpus, rebuild_heldout, stack_acts
 from .evaluate import evaluate_nla, fve, fve_table, plot_fve, plot_vector_use, quote_tail, vector_use_monitor
-from .faithfulness import foreign_generalisation, generalisation_table, quote_row, reconstruction_stats
+from .faithfulness import claims_table, foreign_generalisation, generalisation_table, quote_row, reconstruction_stats, split_claims
 from .hooks import default_layer, text_config
 from .models import base_bytes, is_sharded, load_subject
 from .bundle import read_meta
 from .nla import NLA
 from .report import EvalConfig, compare_table, evaluate_faithfulness, headline_table, write_report
 from .summarize import SUMMARIZERS, make_summarizer, summarize_dataset
+from .reconstructor import AR_READS
 from .verbalizer import AV_TEMPLATE, SHORT_AV_TEMPLATE
 from .rl import RLConfig, heldout_fve, plot_rl, train_rl
 from .train import AR_LR, AV_LR, SFTConfig, plot_losses, process_rank_world, ranks_agree, train_ar, train_av
@@ -44,8 +45,11 @@ class DemoConfig:
     model: str = "smollm2-135m"       # embedded name, .gguf file, local folder or hub id
     layer: int | None = None          # block whose output to explain (default: two-thirds depth)
     out_dir: str = "nlae-demo"
-    summarizer: str = "facts"         # warm-start targets: 'facts' (the token at t, its last 4 words), 'facts-next' (and the
-                                      # subject's next-token guess), 'heuristic' (topic, last sentence), 'local' (the subject summarizes)
+    summarizer: str = "facts"         # warm-start targets: 'facts' (the token at t, its last 4 words), 'facts2' (kind and topic, token,
+                                      # the subject's top next tokens, a longer quote), 'facts-next', 'heuristic', 'local' (04_summarize)
+    target_parts: str = "context,token,next,quote"  # the parts of 'facts2' targets, comma-separated (the ablation below)
+    quote_words: int = 12             # the words 'facts2' targets quote
+    ar_reads: str = "template"        # where the AR reads: 'template' (its last token, after the explanation) or 'explanation' (its own last token)
     av_prompt: str = "short"          # 'short' (23 tokens for SmolLM2, not 67) or 'chat' (the long template and the chat template's system message)
     docs: int | None = None           # documents of the built-in corpus to use (600; quick: 120)
     positions_per_doc: int = 4        # vectors per document: one forward pass reads them all
@@ -73,13 +77,19 @@ class DemoConfig:
     def __post_init__(self):
         if self.summarizer not in SUMMARIZERS: raise ValueError(f"summarizer must be one of {', '.join(SUMMARIZERS)}, got {self.summarizer!r}")
         if self.av_prompt not in AV_PROMPTS: raise ValueError(f"av_prompt must be one of {', '.join(AV_PROMPTS)}, got {self.av_prompt!r}")
+        if self.ar_reads not in AR_READS: raise ValueError(f"ar_reads must be one of {', '.join(AR_READS)}, got {self.ar_reads!r}")
         for name, (full, quick) in _BUDGET.items():
             if getattr(self, name) is None: setattr(self, name, quick if self.quick else full)
 
     def nla_settings(self) -> dict:
         "The settings of a fresh NLA under this config (`NLA.from_subject`'s keywords): the measured prompt, length and input map."
         return dict(repetition_penalty=self.repetition_penalty, max_new_tokens=self.max_new_tokens, input_map=self.input_map_lr > 0,
-                    **AV_PROMPTS[self.av_prompt])
+                    ar_template=AR_READS[self.ar_reads], **AV_PROMPTS[self.av_prompt])
+
+    def target_writer(self, subject):
+        "The warm-start targets' writer of this config (`make_summarizer`), on `subject`."
+        options = dict(quote_words=self.quote_words, parts=self.target_parts) if self.summarizer == "facts2" else {}
+        return make_summarizer(self.summarizer, subject, **options)
 
 # %% ../nbs/api/14_pipeline.ipynb #80732391
 @dataclass
@@ -255,7 +265,7 @@ def _activations(self: Pipeline) -> ActivationDataset:
 def _targets(self: Pipeline) -> dict:
     "Stage 2: the warm-start targets of every vector, cached beside the dataset in `activations/summaries/`."
     c, t0 = self.config, time.time()
-    self.target_texts = summarize_dataset(self.ds, make_summarizer(c.summarizer, self.subject))
+    self.target_texts = summarize_dataset(self.ds, c.target_writer(self.subject))
     self._record("targets", t0)
     _log(f"warm-start targets ({c.summarizer}), e.g. {self.target_texts['train'][0]!r}", self.start)
     return self.target_texts
@@ -333,6 +343,7 @@ def _table(self: Pipeline, nla: NLA, folder: Path, verbalized=None) -> dict:
     # the round trip's interval and its difference from the quote, read from one reconstruction of each
     held_out = quote_row(nla.reconstruct(results["explanations"]).cpu(), nla.reconstruct(quote_tail(nla.tokenizer, self.contexts)).cpu(),
                          self.heldout_acts_BD.float().cpu(), ds.mean_D, seed=c.seed)
+    held_out["claims"] = split_claims(nla, results["explanations"], ds.eval.select(range(self.n)), self.heldout_acts_BD)
     results["generalisation"] = {"held-out": held_out}
     if c.foreign_rows: results["generalisation"] |= foreign_generalisation(nla, c.foreign_rows, ds.mean_D, seed=c.seed)  # text from elsewhere
     results.update(fve_roundtrip_ci=held_out["roundtrip_ci"], fve_quote_warmstart=self.readings["fve_quote_warmstart"],
@@ -425,7 +436,8 @@ def _report(self: Pipeline) -> dict:
         results = json.loads((out/"sft"/"results.json").read_text())  # the bundle holds the warm start's weights: same table
         write_atomic(out/"results.json", json.dumps(results, indent=1)); (out/"fve.png").write_bytes((out/"sft"/"fve.png").read_bytes())
     else: results = self.table(self.load(out/"nla"), out)
-    tables = [fve_table(results) + ("\n\n" + generalisation_table(results["generalisation"]) if "generalisation" in results else "")]
+    tables = [fve_table(results) + ("\n\n" + generalisation_table(results["generalisation"]) + "\n\n" + claims_table(results["generalisation"])
+                                    if "generalisation" in results else "")]
     if self.eval_config:
         sft_report = _eval_report(NLA.load(out/"sft"/"nla", device=self.device), self.ds, self.eval_config, out/"sft"/"eval")
         bundle = self.load(out/"nla")
@@ -561,5 +573,6 @@ def eval_nla(nla: str, data: str | None = None, out_dir: str | None = None, edit
     report = evaluate_faithfulness(trained, ds, config, edits=user_edits)
     default_out = Path(f"nlae-eval-{Path(nla).name}") if shipped_alone else Path(nla).resolve().parent/"eval"  # not inside the package
     md = write_report(report, Path(out_dir) if out_dir else default_out)
-    print("\n" + headline_table(report) + "\n\n" + generalisation_table(report["generalisation"]) + f"\n\nreport: {md} (with report.json and the plots beside it)")
+    print("\n" + headline_table(report) + "\n\n" + generalisation_table(report["generalisation"]) + "\n\n" + claims_table(report["generalisation"])
+          + f"\n\nreport: {md} (with report.json and the plots beside it)")
     return report

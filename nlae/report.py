@@ -16,7 +16,7 @@ import torch
 from .core import write_atomic
 from .data import ActivationDataset, stack_acts
 from .evaluate import derangement, diversity, quote_tail, vector_use
-from .faithfulness import (POSITION_GROUPS, builtin_edits, causal_fidelity, foreign_generalisation, fve_by_group, generalisation_table, hygiene,
+from .faithfulness import (POSITION_GROUPS, builtin_edits, causal_fidelity, claims_table, foreign_generalisation, fve_by_group, generalisation_table, hygiene, split_claims,
                                position_group, quote_leakage, quote_row,
                                reconstruction_stats, robustness, steering_effect, token_kind)
 from .nla import NLA
@@ -73,6 +73,8 @@ def evaluate_faithfulness(nla: NLA, ds: ActivationDataset, config: EvalConfig = 
                                            order=POSITION_GROUPS),
                   by_token=fve_by_group(recon["roundtrip"], acts_BD, mean_D, [token_kind(t) for t in split["token"]]),
                   generalisation={"held-out": quote_row(recon["roundtrip"], recon["quote"], acts_BD, mean_D, config.n_boot, config.seed)})
+    step("the explanations' claims against the subject's own prediction (and the logit lens)")
+    report["generalisation"]["held-out"]["claims"] = split_claims(nla, explanations, split, acts_BD)
     if config.foreign_rows:
         step(f"the round trip on {config.foreign_rows} vectors of text from elsewhere (the built-in foreign split)")
         report["generalisation"] |= foreign_generalisation(nla, config.foreign_rows, mean_D, config.n_boot, config.seed, config.batch_size)
@@ -118,6 +120,7 @@ def headline_rows(report: dict) -> list[tuple[str, str, str, str]]:
         *[(f"FVE, round trip − quote ({name}, n={g['n']})", _num(g["over_quote"], "+.3f"), _ci(g["over_quote_ci"]),
            f"round trip {g['roundtrip']:.3f} {_ci(g['roundtrip_ci'])}, quote {g['quote']:.3f}, constant {g['constant']:.3f}")
           for name, g in gen.items() if name in ("held-out", "foreign")],
+        *_claim_rows(gen),
         ("FVE gain over shuffled explanations", _num(rt["gain"]), _ci(rt["gain_ci"]), "0 = the explanations carry no row-specific information"),
         ("mean cosine, round trip", _num(rt["cos"]), _ci(rt["cos_ci"]), f"constant {rec['constant']['cos']:.3f}"),
         ("KL recovered by patching the reconstruction", _num(causal["kl_recovered"]), _ci(causal["kl_recovered_ci"]),
@@ -141,6 +144,19 @@ def headline_rows(report: dict) -> list[tuple[str, str, str, str]]:
         ("tags closed", f"{hy['tags_ok']:.0%}", "", f"empty {hy['empty']:.0%}, duplicated {hy['duplicated']:.0%}, "
          f"looping {hy['looping']:.0%}; median length {hy['length_median']:.0f} tokens"),
     ]
+    return rows
+
+def _claim_rows(gen: dict) -> list[tuple[str, str, str, str]]:
+    "Headline rows of the claims checked on the held-out rows, with the foreign rows' figure beside."
+    held, foreign = (gen.get(k, {}).get("claims") for k in ("held-out", "foreign"))
+    if not held: return []
+    also = lambda f: f"; foreign {f(foreign):.0%}" if foreign else ""
+    rows = [("claim: the token at t", f"{held['token']['accuracy']:.0%}", "",
+             f"majority {held['token']['majority']:.0%}{also(lambda c: c['token']['accuracy'])}"),
+            ("claim: the next token (the subject's top-1 named first)", f"{held['next']['top1']:.0%}", "",
+             f"in its top 5 {held['next']['in_top5']:.0%}; majority {held['next']['majority_top1']:.0%}; logit lens "
+             f"{held['next']['lens_top1']:.0%}{also(lambda c: c['next']['top1'])}")]
+    if "kind" in held: rows.append(("claim: the kind of text", f"{held['kind']['accuracy']:.0%}", "", f"majority {held['kind']['majority']:.0%}"))
     return rows
 
 def headline_table(report: dict) -> str:
@@ -234,7 +250,10 @@ def write_report(report: dict, out_dir) -> Path:
           headline_table(report)]
     if "generalisation" in report:
         md += ["## Held-out and foreign text", "The round trip beside quoting the last 8 tokens through the same AR, on the held-out "
-               "rows and on text from elsewhere (the built-in foreign split), overall and per kind.", generalisation_table(report["generalisation"])]
+               "rows and on text from elsewhere (the built-in foreign split), overall and per kind.", generalisation_table(report["generalisation"]),
+               "### Claims checked against the model", "How often each checkable statement is true: the token at t, the subject's own "
+               "top-1 next token (and whether the named one is in its top 5), the kind of text; beside always naming the most common "
+               "answer and the logit lens (the subject's final norm and LM head on the vector itself).", claims_table(report["generalisation"])]
     md += ["## Reconstruction and baselines",
           "| reading | FVE | 95% CI | cos |\n|---|---|---|---|\n" + "\n".join(
               f"| {label} | {rec[k]['fve']:.3f} | {_ci(rec[k]['fve_ci'])} | {rec[k]['cos']:.3f} |" for k, label in _BASELINES),
