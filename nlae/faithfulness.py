@@ -5,10 +5,11 @@
 # %% auto #0
 __all__ = ['POSITION_BINS', 'POSITION_GROUPS', 'CONCEPTS', 'PARAPHRASE_PROMPT', 'fve_parts', 'bootstrap_ci',
            'reconstruction_stats', 'position_group', 'token_kind', 'fve_by_group', 'parse_claims', 'claim_checks',
-           'lens_top1', 'split_claims', 'claims_table', 'quote_row', 'generalisation', 'foreign_generalisation',
-           'generalisation_table', 'at_resid', 'next_token_logprobs', 'kl_rows', 'causal_fidelity', 'concept_ids',
-           'swap_concept', 'builtin_edits', 'edit_direction', 'steering_effect', 'copied_mask', 'quote_leakage',
-           'strip_copied', 'LocalParaphraser', 'retained', 'robustness', 'loops', 'hygiene']
+           'lens_top1', 'split_claims', 'claims_table', 'subject_quote', 'quote_row', 'generalisation',
+           'foreign_generalisation', 'generalisation_table', 'at_resid', 'next_token_logprobs', 'kl_rows',
+           'causal_fidelity', 'concept_ids', 'swap_concept', 'builtin_edits', 'edit_direction', 'steering_effect',
+           'copied_mask', 'quote_leakage', 'strip_copied', 'LocalParaphraser', 'retained', 'robustness', 'loops',
+           'hygiene']
 
 # %% ../nbs/api/12_faithfulness.ipynb #62cbaa68
 import json, math, re
@@ -16,6 +17,7 @@ from collections import Counter
 from contextlib import contextmanager
 
 import torch
+from torch import nn
 
 from .core import ShapeMismatch, batch_slices
 from .data import corpus_vectors, stack_acts
@@ -24,6 +26,7 @@ from .hooks import _check_layer, logit_lens, model_blocks, unwrap
 from .models import tokenize
 from .nla import NLA
 from .summarize import LocalSummarizer, _clean
+from .reconstructor import ar_forward
 from .verbalizer import Explanation, rescale
 
 # %% ../nbs/api/12_faithfulness.ipynb #86cd660c
@@ -160,12 +163,23 @@ def claims_table(rows: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 # %% ../nbs/api/12_faithfulness.ipynb #d958c246
-def quote_row(roundtrip_BD, quote_BD, acts_BD, mean_D, n_boot: int = 1000, seed: int = 0) -> dict:
-    "The round trip's and the quote's reconstructions of `acts_BD` against each other and the constant: FVE with 95% intervals, and the paired difference round trip − quote."
+def subject_quote(nla: NLA, contexts: list[str], n_tokens: int = 8, batch_size: int = 16) -> torch.Tensor:
+    "The fixed-reader quote baseline: the subject's own layer-L vector (adapters off) at the last token of each context's last `n_tokens` tokens read alone."
+    out = []
+    with nla.subject() as subject, torch.no_grad():
+        for s in batch_slices(len(contexts), batch_size):
+            out.append(ar_forward(subject, nn.Identity(), nla.tokenizer, quote_tail(nla.tokenizer, contexts[s], n_tokens), nla.config.layer,
+                                  template="{explanation}").float().cpu())
+    return torch.cat(out) if out else torch.zeros(0, nla.config.d_model)
+
+def quote_row(roundtrip_BD, quote_BD, acts_BD, mean_D, n_boot: int = 1000, seed: int = 0, subject_quote_BD=None) -> dict:
+    "The round trip's and the quote's reconstructions of `acts_BD` against each other and the constant: FVE with 95% intervals, and the paired difference round trip − quote; with `subject_quote_BD`, also the fixed reader's quote FVE."
     rt = reconstruction_stats(roundtrip_BD, acts_BD, mean_D, baseline_BD=quote_BD, n_boot=n_boot, seed=seed)
     quote = reconstruction_stats(quote_BD, acts_BD, mean_D, n_boot=n_boot, seed=seed)
-    return dict(n=len(acts_BD), roundtrip=rt["fve"], roundtrip_ci=rt["fve_ci"], quote=quote["fve"], quote_ci=quote["fve_ci"],
-                constant=fve(mean_D.float().expand(acts_BD.shape), acts_BD, mean_D), over_quote=rt["gain"], over_quote_ci=rt["gain_ci"])
+    row = dict(n=len(acts_BD), roundtrip=rt["fve"], roundtrip_ci=rt["fve_ci"], quote=quote["fve"], quote_ci=quote["fve_ci"],
+               constant=fve(mean_D.float().expand(acts_BD.shape), acts_BD, mean_D), over_quote=rt["gain"], over_quote_ci=rt["gain_ci"])
+    if subject_quote_BD is not None: row["quote_subject"] = fve(subject_quote_BD, acts_BD, mean_D)
+    return row
 
 def generalisation(nla: NLA, acts_BD: torch.Tensor, contexts: list[str], kinds: list[str], mean_D: torch.Tensor,
                    explanations: list[str] | None = None, n_boot: int = 1000, seed: int = 0, batch_size: int = 16) -> dict:
@@ -175,7 +189,8 @@ def generalisation(nla: NLA, acts_BD: torch.Tensor, contexts: list[str], kinds: 
     acts_BD = acts_BD.float().cpu()
     roundtrip_BD = nla.reconstruct(explanations, batch_size=batch_size).cpu()
     quote_BD = nla.reconstruct(quote_tail(nla.tokenizer, contexts), batch_size=batch_size).cpu()
-    row = lambda rows: quote_row(roundtrip_BD[rows], quote_BD[rows], acts_BD[rows], mean_D, n_boot, seed)
+    subject_BD = subject_quote(nla, contexts, batch_size=batch_size)
+    row = lambda rows: quote_row(roundtrip_BD[rows], quote_BD[rows], acts_BD[rows], mean_D, n_boot, seed, subject_BD[rows])
     groups = {k: [i for i, g in enumerate(kinds) if g == k] for k in sorted(set(kinds))}
     return dict(all=row(list(range(len(kinds)))), by_kind={k: row(rows) for k, rows in groups.items() if len(rows) >= 2})
 
@@ -193,8 +208,10 @@ def foreign_generalisation(nla: NLA, rows: int, mean_D: torch.Tensor, n_boot: in
 def generalisation_table(rows: dict[str, dict]) -> str:
     "Rows of `quote_row` (by name: the held-out split, the foreign split, its kinds) as a Markdown table."
     ci = lambda pair: f"[{pair[0]:.3f}, {pair[1]:.3f}]"
-    lines = ["| text (n) | round trip | 95% CI | quote, last 8 tokens | constant | round trip − quote | 95% CI |", "|---|---|---|---|---|---|---|"]
-    lines += [f"| {name} ({r['n']}) | {r['roundtrip']:.3f} | {ci(r['roundtrip_ci'])} | {r['quote']:.3f} | {r['constant']:.3f} | "
+    lines = ["| text (n) | round trip | 95% CI | quote, last 8 tokens | quote read by the subject | constant | round trip − quote | 95% CI |",
+             "|---|---|---|---|---|---|---|---|"]
+    lines += [f"| {name} ({r['n']}) | {r['roundtrip']:.3f} | {ci(r['roundtrip_ci'])} | {r['quote']:.3f} | "
+              + (f"{r['quote_subject']:.3f}" if "quote_subject" in r else "—") + f" | {r['constant']:.3f} | "
               f"**{r['over_quote']:+.3f}** | {ci(r['over_quote_ci'])} |" for name, r in rows.items()]
     return "\n".join(lines)
 

@@ -19,7 +19,7 @@ import yaml
 from .core import NlaeError, ShapeMismatch, cache_dir, seed_everything, write_atomic
 from .data import ActivationDataset, build_activation_dataset, load_activation_dataset, load_corpus, rebuild_heldout, stack_acts
 from .evaluate import evaluate_nla, fve, fve_table, plot_fve, plot_vector_use, quote_tail, vector_use_monitor
-from .faithfulness import claims_table, foreign_generalisation, generalisation_table, quote_row, reconstruction_stats, split_claims
+from .faithfulness import claims_table, foreign_generalisation, generalisation_table, quote_row, reconstruction_stats, split_claims, subject_quote
 from .hooks import default_layer, text_config
 from .models import base_bytes, is_sharded, load_subject
 from .bundle import read_meta
@@ -342,7 +342,7 @@ def _table(self: Pipeline, nla: NLA, folder: Path, verbalized=None) -> dict:
     if c.ar_adapt_steps: results["fve_roundtrip_warmstart"] = self.readings["fve_roundtrip_warmstart"]
     # the round trip's interval and its difference from the quote, read from one reconstruction of each
     held_out = quote_row(nla.reconstruct(results["explanations"]).cpu(), nla.reconstruct(quote_tail(nla.tokenizer, self.contexts)).cpu(),
-                         self.heldout_acts_BD.float().cpu(), ds.mean_D, seed=c.seed)
+                         self.heldout_acts_BD.float().cpu(), ds.mean_D, seed=c.seed, subject_quote_BD=subject_quote(nla, self.contexts))
     held_out["claims"] = split_claims(nla, results["explanations"], ds.eval.select(range(self.n)), self.heldout_acts_BD)
     results["generalisation"] = {"held-out": held_out}
     if c.foreign_rows: results["generalisation"] |= foreign_generalisation(nla, c.foreign_rows, ds.mean_D, seed=c.seed)  # text from elsewhere
