@@ -203,8 +203,9 @@ def _nla_av_loss(self: NLA, acts_BD, explanations: list[str], lead_weight: float
     # logits only where answers are predicted (from the prompt's last token on): the LM head over a
     # 49k vocabulary is a large share of this step, and the prompt's logits would be thrown away
     T, P = batch["input_ids"].shape[1], len(self.prompt.input_ids)
-    with inject(self.model, positions_B, rescale(self.av_vectors(acts_BD).float(), self.config.injection_scale)):
-        logits_BKV = self.model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+    model = self.role_model("av")  # whichever adapter ran last (the AR's, after a reconstruction), the AV's loss is the AV's
+    with inject(model, positions_B, rescale(self.av_vectors(acts_BD).float(), self.config.injection_scale)):
+        logits_BKV = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
                                 logits_to_keep=T - P + 1, use_cache=False).logits  # no KV cache to build in training
     labels_BK, weights_BK = batch["labels"][:, P:], batch["weights"][:, P:]
     ce_BK = F.cross_entropy(logits_BKV[:, :-1].flatten(0, 1).float(), labels_BK.flatten(), ignore_index=-100, reduction="none")

@@ -6,7 +6,7 @@
 __all__ = ['RLConfig', 'group_advantages', 'clipped_objective', 'kl_estimate', 'policy_loss', 'is_penalised', 'nla_rewards',
            'group_distinct_share', 'Rollouts', 'completion_mask', 'sample_rollouts', 'completion_logprobs',
            'reference_parameters', 'add_reference', 'rl_step', 'heldout_fve', 'checkpoint_blocks', 'train_rl',
-           'lora_param_count', 'estimate_rl_memory', 'plot_rl']
+           'lora_param_count', 'estimate_rl_memory', 'plot_rl', 'BestOfNConfig', 'pick_best', 'best_of_n']
 
 # %% ../nbs/api/10_rl.ipynb #c1f96c75
 import copy, json, math, time
@@ -22,8 +22,8 @@ from .hooks import inject
 from .models import add_lora, shard_base
 from .nla import NLA
 from .reconstructor import nla_mse
-from .train import (NonFiniteLoss, _load_checkpoint, _save_checkpoint, batch_rows, bf16_autocast,
-                        mean_across_processes, optimizer_step, process_rank_world, shard_rows)
+from .train import (NonFiniteLoss, SFTConfig, _load_checkpoint, _save_checkpoint, batch_rows, bf16_autocast,
+                        mean_across_processes, optimizer_step, process_rank_world, shard_rows, train_ar, train_av)
 from .verbalizer import Explanation, generate_injected, marker_positions, parse_explanation, prompt_rows, rescale
 
 with bitsandbytes_hidden(): from peft import get_peft_model_state_dict, set_peft_model_state_dict  # bitsandbytes only for quantized models (nlae.core)
@@ -365,3 +365,51 @@ def plot_rl(history: list[dict]):
         ax.set(title=title, xlabel="step")
     fig.tight_layout()
     return fig
+
+# %% ../nbs/api/10_rl.ipynb #d34449f5
+@dataclass
+class BestOfNConfig:
+    "Settings of one round of best-of-N self-training (expert iteration)."
+    rows: int = 256            # training vectors (the first ones) explained this round
+    n: int = 4                 # explanations sampled per vector at `temperature`; the greedy one competes too
+    temperature: float = 1.0
+    av_steps: int = 32         # AV steps on the winners
+    ar_steps: int = 32         # AR steps on the winners
+    av_batch_size: int = 8
+    batch_size: int = 16       # AR rows per step
+    av_lr: float = 3e-4        # the AV continues from its warm start: below the warm start's 1e-3
+    ar_lr: float = 1e-3        # the final AR stage's rate (14_pipeline)
+    seed: int = 0
+
+    def __post_init__(self):
+        if self.rows < 1 or self.n < 1: raise ValueError(f"rows and n must be ≥ 1, got rows={self.rows}, n={self.n}")
+
+def pick_best(nla: NLA, acts_BD: torch.Tensor, n: int, temperature: float = 1.0, batch_size: int = 64) -> dict:
+    "For each vector, its greedy explanation and `n` samples, each reconstructed by the AR: `candidates` (rows × (1 + n) texts, greedy first), `mse_BK` (their `nla_mse`), `penalised_BK` (`is_penalised`) and `winners` (each row's lowest error, a well-formed one where there is one)."
+    nla.check_vectors(acts_BD)
+    B, K = len(acts_BD), n + 1
+    greedy = nla.verbalize(acts_BD, batch_size=batch_size)
+    sampled = nla.verbalize(acts_BD.repeat_interleave(n, 0), batch_size=batch_size, do_sample=True, temperature=temperature)
+    parsed = [e for b in range(B) for e in [greedy[b], *sampled[b * n:(b + 1) * n]]]
+    with torch.no_grad(): recon_ND = torch.cat([nla.reconstruct([e.text for e in parsed[s]]).float().cpu() for s in batch_slices(len(parsed), batch_size)])
+    mse_N = nla_mse(recon_ND, acts_BD.float().cpu().repeat_interleave(K, 0))
+    mse_BK, bad_BK = mse_N.view(B, K), torch.tensor([is_penalised(e, False) for e in parsed]).view(B, K)
+    best_B = torch.where(bad_BK.all(1, keepdim=True), mse_BK, mse_BK.masked_fill(bad_BK, torch.inf)).argmin(1)
+    candidates = [[e.text for e in parsed[b * K:(b + 1) * K]] for b in range(B)]
+    return dict(candidates=candidates, mse_BK=mse_BK, penalised_BK=bad_BK, winners=[candidates[b][k] for b, k in enumerate(best_B.tolist())])
+
+def best_of_n(nla: NLA, acts_BD: torch.Tensor, config: BestOfNConfig = BestOfNConfig(), checkpoint_dir=None) -> dict:
+    "One round of best-of-N self-training on the first `config.rows` vectors: pick the winners (`pick_best`), train the AV to write them, then the AR to read them; returns the round's figures and histories."
+    torch.manual_seed(config.seed)
+    rows_BD = acts_BD[:config.rows]
+    picked = pick_best(nla, rows_BD, config.n, config.temperature)
+    won_B = torch.tensor([c.index(w) for c, w in zip(picked["candidates"], picked["winners"])])
+    out = dict(rows=len(rows_BD), n=config.n, greedy_won=float((won_B == 0).float().mean()),
+               mse_greedy=float(picked["mse_BK"][:, 0].mean()), mse_best=float(picked["mse_BK"].gather(1, won_B[:, None]).mean()),
+               penalised=float(picked["penalised_BK"].float().mean()), winners=picked["winners"])
+    ckpt = lambda part: None if checkpoint_dir is None else Path(checkpoint_dir)/part
+    out["av_history"] = train_av(nla, rows_BD, picked["winners"], SFTConfig(steps=config.av_steps, batch_size=config.av_batch_size,
+                                                                            lr=config.av_lr, seed=config.seed), ckpt("av"))
+    out["ar_history"] = train_ar(nla, picked["winners"], rows_BD, SFTConfig(steps=config.ar_steps, batch_size=config.batch_size,
+                                                                            lr=config.ar_lr, seed=config.seed), ckpt("ar"))
+    return out
