@@ -42,7 +42,8 @@ def targets_writer(nla: NLA, subject, name: str | None = None):
     "The warm-start writer `name`, or (None) the one `nla` was trained on, with its settings, as its `nla.json` records them ('facts' where it does not)."
     trained = (getattr(nla, "training_summary", None) or {}).get("config", {})
     if name is None: name = trained.get("summarizer", "facts")
-    options = {k: trained[f] for k, f in (("quote_words", "quote_words"), ("parts", "target_parts")) if f in trained} if name == "facts2" else {}
+    fields = (("quote_words", "quote_words"), ("parts", "target_parts"), ("n_next", "list_items"), ("n_topic", "list_items"))
+    options = {k: trained[f] for k, f in fields if f in trained} if name == "facts2" else {}
     return make_summarizer(name, subject, **options)
 
 def _check_dataset(nla: NLA, ds: ActivationDataset):
