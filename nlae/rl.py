@@ -385,7 +385,7 @@ class BestOfNConfig:
         if self.rows < 1 or self.n < 1: raise ValueError(f"rows and n must be ≥ 1, got rows={self.rows}, n={self.n}")
 
 def pick_best(nla: NLA, acts_BD: torch.Tensor, n: int, temperature: float = 1.0, batch_size: int = 64) -> dict:
-    "For each vector, its greedy explanation and `n` samples, each reconstructed by the AR: `candidates` (rows × (1 + n) texts, greedy first), `mse_BK` (their `nla_mse`), `penalised_BK` (`is_penalised`) and `winners` (each row's lowest error, a well-formed one where there is one)."
+    "For each vector, its greedy explanation and `n` samples, each reconstructed by the AR: `candidates` (rows × (1 + n) texts, greedy first), `mse_BK` (their `nla_mse`), `penalised_BK` (`is_penalised`), `best_B` (each row's pick) and `winners` (each row's lowest error, a well-formed one where there is one)."
     nla.check_vectors(acts_BD)
     B, K = len(acts_BD), n + 1
     greedy = nla.verbalize(acts_BD, batch_size=batch_size)
@@ -396,14 +396,14 @@ def pick_best(nla: NLA, acts_BD: torch.Tensor, n: int, temperature: float = 1.0,
     mse_BK, bad_BK = mse_N.view(B, K), torch.tensor([is_penalised(e, False) for e in parsed]).view(B, K)
     best_B = torch.where(bad_BK.all(1, keepdim=True), mse_BK, mse_BK.masked_fill(bad_BK, torch.inf)).argmin(1)
     candidates = [[e.text for e in parsed[b * K:(b + 1) * K]] for b in range(B)]
-    return dict(candidates=candidates, mse_BK=mse_BK, penalised_BK=bad_BK, winners=[candidates[b][k] for b, k in enumerate(best_B.tolist())])
+    return dict(candidates=candidates, mse_BK=mse_BK, penalised_BK=bad_BK, best_B=best_B, winners=[candidates[b][k] for b, k in enumerate(best_B.tolist())])
 
 def best_of_n(nla: NLA, acts_BD: torch.Tensor, config: BestOfNConfig = BestOfNConfig(), checkpoint_dir=None) -> dict:
     "One round of best-of-N self-training on the first `config.rows` vectors: pick the winners (`pick_best`), train the AV to write them, then the AR to read them; returns the round's figures and histories."
     torch.manual_seed(config.seed)
     rows_BD = acts_BD[:config.rows]
     picked = pick_best(nla, rows_BD, config.n, config.temperature)
-    won_B = torch.tensor([c.index(w) for c, w in zip(picked["candidates"], picked["winners"])])
+    won_B = picked["best_B"]
     out = dict(rows=len(rows_BD), n=config.n, greedy_won=float((won_B == 0).float().mean()),
                mse_greedy=float(picked["mse_BK"][:, 0].mean()), mse_best=float(picked["mse_BK"].gather(1, won_B[:, None]).mean()),
                penalised=float(picked["penalised_BK"].float().mean()), winners=picked["winners"])
