@@ -152,14 +152,15 @@ def split_claims(nla: NLA, explanations: list[str], split, acts_BD: torch.Tensor
 def claims_table(rows: dict[str, dict]) -> str:
     "The claims' accuracies of the rows (by name) that carry `claims`, beside the majority baseline and the logit lens, as a Markdown table."
     pct = lambda x: "—" if x is None else f"{x:.0%}"
+    said = lambda part, x: "no claim" if part.get("stated") == 0 else f"**{pct(x)}**"  # 0% would read as a wrong claim
     lines = ["| text (n) | token at t | majority | next: top-1 named | in top 5 | majority (top-1 / top 5) | logit lens (top-1 / top 5) | kind | majority |",
              "|---|---|---|---|---|---|---|---|---|"]
     for name, r in rows.items():
         if not (c := r.get("claims")): continue
         t, x, k = c["token"], c["next"], c.get("kind", {})
-        lines.append(f"| {name} ({c['n']}) | **{pct(t['accuracy'])}** | {pct(t['majority'])} | **{pct(x['top1'])}** | **{pct(x['in_top5'])}** | "
+        lines.append(f"| {name} ({c['n']}) | {said(t, t['accuracy'])} | {pct(t['majority'])} | {said(x, x['top1'])} | {said(x, x['in_top5'])} | "
                      f"{pct(x['majority_top1'])} / {pct(x['majority_in_top5'])} | {pct(x.get('lens_top1'))} / {pct(x.get('lens_in_top5'))} | "
-                     f"**{pct(k.get('accuracy'))}** | {pct(k.get('majority'))} |")
+                     f"{said(k, k.get('accuracy'))} | {pct(k.get('majority'))} |")
     return "\n".join(lines)
 
 # %% ../nbs/api/12_faithfulness.ipynb #d958c246

@@ -123,21 +123,24 @@ def _check_batch(input_ids, attention_mask, model=None):
                             "was the text tokenized with another model's tokenizer?")
 
 # %% ../nbs/api/01_hooks.ipynb #6e02d8dc
-def resid_post(model, input_ids, attention_mask=None, layer: int = 0) -> torch.Tensor:
-    "The residual stream after block `layer`, `acts_BTD`, computed without running the blocks above it."
+def _block_output(model, input_ids, attention_mask, layer: int, stop: bool) -> tuple[torch.Tensor, object]:
+    "Block `layer`'s output from one forward pass of the checked inputs, and the backbone's output; `stop` ends the pass at the block (no output then)."
     layer = _check_layer(model, layer); _check_batch(input_ids, attention_mask, model)
     device = model_blocks(model)[0].parameters().__next__().device
-    captured = {}
+    captured, out = {}, None
     def capture(module, args, output):
         captured["acts_BTD"] = output[0] if isinstance(output, tuple) else output
-        raise _StopForward
+        if stop: raise _StopForward
     handle = model_blocks(model)[layer].register_forward_hook(capture)
-    try:
-        model(input_ids=input_ids.to(device),
-              attention_mask=None if attention_mask is None else attention_mask.to(device), use_cache=False)
+    try: out = (model if stop else model_backbone(model))(input_ids=input_ids.to(device), use_cache=False,
+                                                         attention_mask=None if attention_mask is None else attention_mask.to(device))
     except _StopForward: pass
     finally: handle.remove()
-    return captured["acts_BTD"]
+    return captured["acts_BTD"], out
+
+def resid_post(model, input_ids, attention_mask=None, layer: int = 0) -> torch.Tensor:
+    "The residual stream after block `layer`, `acts_BTD`, computed without running the blocks above it."
+    return _block_output(model, input_ids, attention_mask, layer, stop=True)[0]
 
 # %% ../nbs/api/01_hooks.ipynb #be353f83
 def default_layer(model) -> int:
@@ -159,15 +162,8 @@ def logit_lens(model, acts_BD: torch.Tensor) -> torch.Tensor:
 
 def resid_and_final(model, input_ids, attention_mask=None, layer: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
     "`(acts_BTD, final_BTD)`: block `layer`'s output and the last hidden state after the final norm, from one forward pass without the LM head."
-    layer = _check_layer(model, layer); _check_batch(input_ids, attention_mask, model)
-    device = model_blocks(model)[0].parameters().__next__().device
-    captured = {}
-    def capture(module, args, output): captured["acts_BTD"] = output[0] if isinstance(output, tuple) else output
-    handle = model_blocks(model)[layer].register_forward_hook(capture)
-    try: out = model_backbone(model)(input_ids=input_ids.to(device), use_cache=False,
-                                     attention_mask=None if attention_mask is None else attention_mask.to(device))
-    finally: handle.remove()
-    return captured["acts_BTD"], out[0]
+    acts_BTD, out = _block_output(model, input_ids, attention_mask, layer, stop=False)
+    return acts_BTD, out[0]
 
 # %% ../nbs/api/01_hooks.ipynb #84cb16ff
 @contextmanager

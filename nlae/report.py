@@ -159,13 +159,13 @@ def _claim_rows(gen: dict) -> list[tuple[str, str, str, str]]:
     "Headline rows of the claims checked on the held-out rows, with the foreign rows' figure beside."
     held, foreign = (gen.get(k, {}).get("claims") for k in ("held-out", "foreign"))
     if not held: return []
-    also = lambda f: f"; foreign {f(foreign):.0%}" if foreign else ""
-    rows = [("claim: the token at t", f"{held['token']['accuracy']:.0%}", "",
-             f"majority {held['token']['majority']:.0%}{also(lambda c: c['token']['accuracy'])}"),
-            ("claim: the next token (the subject's top-1 named first)", f"{held['next']['top1']:.0%}", "",
-             f"in its top 5 {held['next']['in_top5']:.0%}; majority {held['next']['majority_top1']:.0%}; logit lens "
-             f"{held['next']['lens_top1']:.0%}{also(lambda c: c['next']['top1'])}")]
-    if "kind" in held: rows.append(("claim: the kind of text", f"{held['kind']['accuracy']:.0%}", "", f"majority {held['kind']['majority']:.0%}"))
+    said = lambda part, key: "no claim" if part.get("stated") == 0 else f"{part[key]:.0%}"  # 0% would read as wrong claims
+    also = lambda part, key: f"; foreign {said(foreign[part], key)}" if foreign else ""
+    rows = [("claim: the token at t", said(held["token"], "accuracy"), "", f"majority {held['token']['majority']:.0%}{also('token', 'accuracy')}"),
+            ("claim: the next token (the subject's top-1 named first)", said(held["next"], "top1"), "",
+             f"in its top 5 {said(held['next'], 'in_top5')}; majority {held['next']['majority_top1']:.0%}; logit lens "
+             f"{held['next']['lens_top1']:.0%}{also('next', 'top1')}")]
+    if "kind" in held: rows.append(("claim: the kind of text", said(held["kind"], "accuracy"), "", f"majority {held['kind']['majority']:.0%}"))
     return rows
 
 def headline_table(report: dict) -> str:

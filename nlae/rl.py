@@ -179,7 +179,7 @@ def rl_step(nla: NLA, acts_BD: torch.Tensor, config: RLConfig, av_optimizer, ar_
     nla.model.train(config.gradient_checkpointing)  # HF checkpoints blocks only in training mode; sampling stays in eval mode (KV cache)
 
     # the AR scores the rollouts (rewards come from the AR as it was), then learns from them
-    nla.model.set_adapter("ar")
+    nla.role_model("ar")
     ar_params = nla.parameters("ar")
     for p in ar_params: p.requires_grad_(True)
     mse_N = torch.empty(N)

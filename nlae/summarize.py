@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['Summarizer', 'SUMMARY_PROMPT', 'TARGET_PARTS', 'SUMMARIZERS', 'SummaryFailed', 'context_tail', 'HeuristicSummarizer',
-           'summary_messages', 'LocalSummarizer', 'FactsSummarizer', 'shown_token', 'ExplanationTargets',
+           'summary_messages', 'LocalSummarizer', 'shown_token', 'FactsSummarizer', 'ExplanationTargets',
            'make_summarizer', 'ChatSummarizer', 'summarizer_name', 'summarize_cached', 'summarize_dataset']
 
 # %% ../nbs/api/04_summarize.ipynb #ecbd4246
@@ -130,6 +130,15 @@ class LocalSummarizer:
         return [_clean(r) or self._fallback.summarize(c) for r, c in zip(self.generate(contexts), contexts)]
 
 # %% ../nbs/api/04_summarize.ipynb #10234a47
+def shown_token(token: str) -> str:
+    "A token as the targets quote it: a JSON string, stripped of surrounding spaces unless it is only whitespace (a newline shows as \"\\n\")."
+    return json.dumps(token.strip() or token, ensure_ascii=False)
+
+def _last_words(context: str, n: int) -> str:
+    "The context's last `n` words (whitespace collapsed), after '…' when it has more."
+    words = " ".join(context.split()).split(" ")
+    return ("…" if len(words) > n else "") + " ".join(words[-n:])
+
 class FactsSummarizer:
     "Targets that lead with what the vector at t fixes: 'Token: \"<t>\". [Next: \"<the subject's top prediction>\".] [Topic: w1, w2.] Text: …<last words>'"
     def __init__(self, tokenizer, model=None, n_words: int = 4, n_topic: int = 0, batch_size: int = 16, max_tokens: int = 256):
@@ -156,14 +165,12 @@ class FactsSummarizer:
 
     def summarize(self, context: str, next_token: str | None = None) -> str:
         "The target for one context (and the token predicted after it, when known)."
-        shown = lambda t: json.dumps(t.strip() or t, ensure_ascii=False)  # a newline shows as "\n", not as nothing
         ids = self.tokenizer(context, add_special_tokens=False).input_ids
         token = self.tokenizer.decode(ids[-1:]) if ids else ""
-        words = " ".join(context.split()).split(" ")
-        text = ("…" if len(words) > self.n_words else "") + " ".join(words[-self.n_words:])
+        text = _last_words(context, self.n_words)
         topics = [w for w in self._topics.salient_words(context) if w not in text.lower()]  # each word once in the target
         # the context's own last words come last, as in the heuristic summary: the AR reads the hidden state at its last token
-        return (f"Token: {shown(token)}. " + (f"Next: {shown(next_token)}. " if next_token is not None else "")
+        return (f"Token: {shown_token(token)}. " + (f"Next: {shown_token(next_token)}. " if next_token is not None else "")
                 + (f"Topic: {', '.join(topics)}. " if topics else "") + f"Text: {text}")
 
     def __call__(self, contexts: list[str]) -> list[str]:
@@ -172,10 +179,6 @@ class FactsSummarizer:
 
 # %% ../nbs/api/04_summarize.ipynb #4bbb8ed5
 TARGET_PARTS = ("context", "token", "next", "quote")
-
-def shown_token(token: str) -> str:
-    "A token as the targets quote it: a JSON string, stripped of surrounding spaces unless it is only whitespace (a newline shows as \"\\n\")."
-    return json.dumps(token.strip() or token, ensure_ascii=False)
 
 class ExplanationTargets:
     "Targets v2 from an activation dataset's columns: 'Context: <kind> about <topic>. Token: \"<t>\". Next: \"a\" 41%, \"b\" 22%. Text: …<last words>'."
@@ -190,8 +193,7 @@ class ExplanationTargets:
 
     def target(self, context: str, token: str, kind: str = "", next_tokens=(), next_probs=()) -> str:
         "The target of one vector, from its context, token, kind and the subject's next tokens and probabilities."
-        words = " ".join(context.split()).split(" ")
-        quote = ("…" if len(words) > self.quote_words else "") + " ".join(words[-self.quote_words:])
+        quote = _last_words(context, self.quote_words)
         out = []
         if "context" in self.parts:
             topics = [w for w in self._topics.salient_words(context) if "quote" not in self.parts or w not in quote.lower()][:self.n_topic]

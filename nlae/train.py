@@ -151,7 +151,7 @@ def sft(nla: NLA, role: str, loss_fn, n_rows: int, config: SFTConfig, checkpoint
     for other in {"av", "ar"} - {role}:
         for p in nla.parameters(other): p.requires_grad_(False)
     for p in params.values(): p.requires_grad_(True)
-    nla.model.set_adapter(role)
+    nla.role_model(role)  # the shared base with its adapter on, or a full AR's own model
     # the AV's input map has its own learning rate, and no weight decay: decay would pull it towards zero, not the identity
     mapped = [p for n, p in params.items() if n.startswith("input_map.")]
     if config.input_map_lr is not None and not mapped:
