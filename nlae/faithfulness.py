@@ -152,7 +152,7 @@ def split_claims(nla: NLA, explanations: list[str], split, acts_BD: torch.Tensor
 def claims_table(rows: dict[str, dict]) -> str:
     "The claims' accuracies of the rows (by name) that carry `claims`, beside the majority baseline and the logit lens, as a Markdown table."
     pct = lambda x: "—" if x is None else f"{x:.0%}"
-    said = lambda part, x: "no claim" if part.get("stated") == 0 else f"**{pct(x)}**"  # 0% would read as a wrong claim
+    said = lambda part, x: "—" if x is None else "no claim" if part.get("stated") == 0 else f"**{x:.0%}**"  # 0% would read as a wrong claim
     lines = ["| text (n) | token at t | majority | next: top-1 named | in top 5 | majority (top-1 / top 5) | logit lens (top-1 / top 5) | kind | majority |",
              "|---|---|---|---|---|---|---|---|---|"]
     for name, r in rows.items():

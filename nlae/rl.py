@@ -24,7 +24,7 @@ from .nla import NLA
 from .reconstructor import nla_mse
 from .train import (NonFiniteLoss, SFTConfig, _load_checkpoint, _save_checkpoint, batch_rows, bf16_autocast,
                         mean_across_processes, optimizer_step, process_rank_world, shard_rows, train_ar, train_av)
-from .verbalizer import Explanation, generate_injected, marker_positions, parse_explanation, prompt_rows, rescale
+from .verbalizer import Explanation, check_explanations, generate_injected, marker_positions, parse_explanation, prompt_rows, rescale
 
 with bitsandbytes_hidden(): from peft import get_peft_model_state_dict, set_peft_model_state_dict  # bitsandbytes only for quantized models (nlae.core)
 
@@ -398,8 +398,13 @@ def pick_best(nla: NLA, acts_BD: torch.Tensor, n: int, temperature: float = 1.0,
     candidates = [[e.text for e in parsed[b * K:(b + 1) * K]] for b in range(B)]
     return dict(candidates=candidates, mse_BK=mse_BK, penalised_BK=bad_BK, best_B=best_B, winners=[candidates[b][k] for b, k in enumerate(best_B.tolist())])
 
+def _teachable(text: str) -> bool:
+    "Whether the AV can be taught to write `text` (`check_explanations`: not empty, no tags)."
+    try: check_explanations([text]); return True
+    except ValueError: return False
+
 def best_of_n(nla: NLA, acts_BD: torch.Tensor, config: BestOfNConfig = BestOfNConfig(), checkpoint_dir=None) -> dict:
-    "One round of best-of-N self-training on the first `config.rows` vectors: pick the winners (`pick_best`), train the AV to write them, then the AR to read them; returns the round's figures and histories."
+    "One round of best-of-N self-training on the first `config.rows` vectors: pick the winners (`pick_best`), train the AV to write them, then the AR to read them, leaving out rows whose winner is empty or holds tag text (`kept`: the share trained on); returns the round's figures and histories."
     torch.manual_seed(config.seed)
     rows_BD = acts_BD[:config.rows]
     picked = pick_best(nla, rows_BD, config.n, config.temperature)
@@ -407,9 +412,14 @@ def best_of_n(nla: NLA, acts_BD: torch.Tensor, config: BestOfNConfig = BestOfNCo
     out = dict(rows=len(rows_BD), n=config.n, greedy_won=float((won_B == 0).float().mean()),
                mse_greedy=float(picked["mse_BK"][:, 0].mean()), mse_best=float(picked["mse_BK"].gather(1, won_B[:, None]).mean()),
                penalised=float(picked["penalised_BK"].float().mean()), winners=picked["winners"])
+    keep = [b for b, w in enumerate(picked["winners"]) if _teachable(w)]  # all of a row's candidates can be malformed
+    if not keep: raise NlaeError(f"none of the {len(rows_BD)} rows has a winner the AV can be taught (each is empty or holds tag text); "
+                                 "warm-start the AV longer before self-training")
+    out["kept"] = len(keep) / len(rows_BD)
+    kept_BD, winners = rows_BD[keep], [picked["winners"][b] for b in keep]
     ckpt = lambda part: None if checkpoint_dir is None else Path(checkpoint_dir)/part
-    out["av_history"] = train_av(nla, rows_BD, picked["winners"], SFTConfig(steps=config.av_steps, batch_size=config.av_batch_size,
-                                                                            lr=config.av_lr, seed=config.seed), ckpt("av"))
-    out["ar_history"] = train_ar(nla, picked["winners"], rows_BD, SFTConfig(steps=config.ar_steps, batch_size=config.batch_size,
-                                                                            lr=config.ar_lr, seed=config.seed), ckpt("ar"))
+    out["av_history"] = train_av(nla, kept_BD, winners, SFTConfig(steps=config.av_steps, batch_size=config.av_batch_size,
+                                                                  lr=config.av_lr, seed=config.seed), ckpt("av"))
+    out["ar_history"] = train_ar(nla, winners, kept_BD, SFTConfig(steps=config.ar_steps, batch_size=config.batch_size,
+                                                                  lr=config.ar_lr, seed=config.seed), ckpt("ar"))
     return out
