@@ -73,7 +73,7 @@ def _block_linears(model) -> list[str]:
     return sorted({n.split(".")[-1] for n, m in model_blocks(model)[0].named_modules() if isinstance(m, (nn.Linear, Conv1D))})
 
 def own_ar_model(model, ar_layer: int) -> nn.Module:
-    "A frozen full-precision copy of `model` cut after block `ar_layer`: the full AR's own blocks 0…K (the blocks above K never run in the AR)."
+    "A frozen copy of `model` (not quantized) cut after block `ar_layer`: the full AR's own blocks 0…K (the blocks above K never run in the AR)."
     base = unwrap(model)
     if getattr(base, "is_quantized", False):
         raise NlaeError("a full AR trains its own copy of the blocks, which a quantized (4-bit or 8-bit) subject cannot give; "

@@ -35,7 +35,7 @@ from accelerate import PartialState
 
 # %% ../nbs/api/14_pipeline.ipynb #50c31766
 AV_PROMPTS = dict(short=dict(av_template=SHORT_AV_TEMPLATE, av_system=""), chat=dict(av_template=AV_TEMPLATE, av_system=None))
-FULL_AR_LR = 1e-4  # a full AR moves every weight of its blocks: LoRA's 3e-3 would wreck them
+FULL_AR_LR = 1e-4  # a full AR moves every weight of its blocks: a full fine-tune's rate, not LoRA's 3e-3 (one run, below)
 
 # the fields a quick run shrinks: (default, quick); a value the user gives wins over both
 _BUDGET = dict(docs=(600, 120), ar_steps=(40, 12), av_steps=(160, 16), ar_adapt_steps=(120, 8), adapt_rows=(1024, 48),
@@ -456,7 +456,7 @@ def _report(self: Pipeline) -> dict:
         bundle = self.load(out/"nla")
         report = _eval_report(bundle, self.ds, self.eval_config, out/"eval")
         trained_further = self.rl_config or self.final_config.rows
-        # without RL or a final AR the bundle is the warm start (in the bundle's dtype): its report serves for both (a report takes ~30 CPU minutes)
+        # without RL or a final AR the bundle is the warm start (in the bundle's dtype): its report serves for both (the shipped NLA's took 10 CPU minutes)
         sft_report = _eval_report(NLA.load(out/"sft"/"nla", device=self.device), self.ds, self.eval_config, out/"sft"/"eval") if trained_further else report
         if "heldout_check" not in bundle.training_summary:  # the figures the shipped-bundle test checks, kept in nla.json
             figures = {name: dict(fve=r["reconstruction"]["roundtrip"]["fve"], fve_ci=r["reconstruction"]["roundtrip"]["fve_ci"],
