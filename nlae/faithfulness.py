@@ -25,7 +25,7 @@ from .evaluate import derangement, fve, quote_tail
 from .hooks import _check_layer, logit_lens, model_blocks, unwrap
 from .models import tokenize
 from .nla import NLA
-from .summarize import LocalSummarizer, _clean
+from .summarize import LocalSummarizer, _clean, bare_token
 from .reconstructor import ar_forward
 from .verbalizer import Explanation, rescale
 
@@ -104,8 +104,7 @@ def parse_claims(text: str) -> dict:
     return dict(token=unquote(token[1]) if token else None, next=[unquote(s) for s in re.findall(_JSON_STRING, nexts[1])] if nexts else [],
                 kind=kind[1] if kind else None)
 
-def _bare(token: str) -> str: return token.strip() or token  # a token as the targets show it: spaces off, unless it is only whitespace
-def _same(a: str, b: str) -> bool: return _bare(a) == _bare(b)
+def _same(a: str, b: str) -> bool: return bare_token(a) == bare_token(b)
 
 def claim_checks(explanations: list[str], rows: dict, lens_top1: list[str] | None = None) -> dict:
     "Each claim's accuracy over `explanations` of the vectors whose truth `rows` holds (columns `token`, `next_tokens`, `kind`), beside the majority baseline and, given its top-1 per row, the logit lens."
@@ -113,19 +112,19 @@ def claim_checks(explanations: list[str], rows: dict, lens_top1: list[str] | Non
     if not n == len(rows["token"]) == len(rows["next_tokens"]): raise ValueError(f"{n} explanations but {len(rows['token'])} rows of truth")
     claims = [parse_claims(e) for e in explanations]
     share = lambda hits: sum(hits) / n
-    top1, top5 = [_bare(r[0]) for r in rows["next_tokens"]], [{_bare(t) for t in r} for r in rows["next_tokens"]]
+    top1, top5 = [bare_token(r[0]) for r in rows["next_tokens"]], [{bare_token(t) for t in r} for r in rows["next_tokens"]]
     out = dict(n=n,
         token=dict(accuracy=share(c["token"] is not None and _same(c["token"], t) for c, t in zip(claims, rows["token"])),
                    stated=share(c["token"] is not None for c in claims),
-                   majority=Counter(_bare(t) for t in rows["token"]).most_common(1)[0][1] / n),
-        next=dict(top1=share(bool(c["next"]) and _bare(c["next"][0]) == t for c, t in zip(claims, top1)),
-                  in_top5=share(bool(c["next"]) and _bare(c["next"][0]) in s for c, s in zip(claims, top5)),
+                   majority=Counter(bare_token(t) for t in rows["token"]).most_common(1)[0][1] / n),
+        next=dict(top1=share(bool(c["next"]) and bare_token(c["next"][0]) == t for c, t in zip(claims, top1)),
+                  in_top5=share(bool(c["next"]) and bare_token(c["next"][0]) in s for c, s in zip(claims, top5)),
                   stated=share(bool(c["next"]) for c in claims),
                   majority_top1=Counter(top1).most_common(1)[0][1] / n,
                   majority_in_top5=Counter(t for s in top5 for t in s).most_common(1)[0][1] / n))
     if lens_top1 is not None:
-        out["next"] |= dict(lens_top1=share(_bare(l) == t for l, t in zip(lens_top1, top1)),
-                            lens_in_top5=share(_bare(l) in s for l, s in zip(lens_top1, top5)))
+        out["next"] |= dict(lens_top1=share(bare_token(l) == t for l, t in zip(lens_top1, top1)),
+                            lens_in_top5=share(bare_token(l) in s for l, s in zip(lens_top1, top5)))
     kinds = rows.get("kind") or [""] * n
     if any(kinds):
         known = [i for i, k in enumerate(kinds) if k]

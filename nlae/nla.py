@@ -235,7 +235,7 @@ FOLDER_READERS = []  # (knows(folder) -> bool, read(folder, subject=, device=, q
 def _nla_save(self: NLA, path, training: dict | None = None, adapter_dtype: torch.dtype | None = None) -> Path:
     "Write the NLA to the folder `path` as a bundle (see `nlae.bundle`); `training` is a summary to keep with it, `adapter_dtype` (e.g. `torch.bfloat16`) the adapters' dtype on disk."
     input_map = None if self.input_map is None else dict(self.input_map.state_dict())
-    ar_blocks = None if self.ar_model is None else {n.removeprefix("ar_blocks."): p for n, p in self.named_parameters("ar").items() if n != "head.weight"}
+    ar_blocks = None if self.ar_model is None else dict(model_blocks(self.ar_model).named_parameters())
     return write_bundle(path, self.model, self.tokenizer, self.prompt, dataclasses.asdict(self.config), self.head.weight,
                         self.mean_D, training, input_map, adapter_dtype, ar_blocks)
 

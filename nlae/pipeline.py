@@ -445,8 +445,9 @@ def foreign_check(nla: NLA, rows: int = 32, seed: int = 0) -> dict:
 def _report(self: Pipeline) -> dict:
     "Stage 9: the bundle's table (`results.json`), and with an `eval` section the two `nlae eval` reports, `report.md` and the figures in `nla.json`; prints the tables and the progress record."
     t0, out = time.time(), self.out
+    trained_further = self.rl_config or self.final_config.rows
     if (out/"results.json").exists(): results = json.loads((out/"results.json").read_text())
-    elif not (self.rl_config or self.final_config.rows) and self.spec["bundle_dtype"] == "float32":
+    elif not trained_further and self.spec["bundle_dtype"] == "float32":
         results = json.loads((out/"sft"/"results.json").read_text())  # the bundle holds the warm start's weights: same table
         write_atomic(out/"results.json", json.dumps(results, indent=1)); (out/"fve.png").write_bytes((out/"sft"/"fve.png").read_bytes())
     else: results = self.table(self.load(out/"nla"), out)
@@ -455,7 +456,6 @@ def _report(self: Pipeline) -> dict:
     if self.eval_config:
         bundle = self.load(out/"nla")
         report = _eval_report(bundle, self.ds, self.eval_config, out/"eval")
-        trained_further = self.rl_config or self.final_config.rows
         # without RL or a final AR the bundle is the warm start (in the bundle's dtype): its report serves for both (the shipped NLA's took 10 CPU minutes)
         sft_report = _eval_report(NLA.load(out/"sft"/"nla", device=self.device), self.ds, self.eval_config, out/"sft"/"eval") if trained_further else report
         if "heldout_check" not in bundle.training_summary:  # the figures the shipped-bundle test checks, kept in nla.json

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['Summarizer', 'SUMMARY_PROMPT', 'TARGET_PARTS', 'SUMMARIZERS', 'SummaryFailed', 'context_tail', 'HeuristicSummarizer',
-           'summary_messages', 'LocalSummarizer', 'shown_token', 'FactsSummarizer', 'ExplanationTargets',
+           'summary_messages', 'LocalSummarizer', 'bare_token', 'shown_token', 'FactsSummarizer', 'ExplanationTargets',
            'make_summarizer', 'ChatSummarizer', 'summarizer_name', 'summarize_cached', 'summarize_dataset']
 
 # %% ../nbs/api/04_summarize.ipynb #ecbd4246
@@ -130,9 +130,13 @@ class LocalSummarizer:
         return [_clean(r) or self._fallback.summarize(c) for r, c in zip(self.generate(contexts), contexts)]
 
 # %% ../nbs/api/04_summarize.ipynb #10234a47
+def bare_token(token: str) -> str:
+    "A token as the targets show it: stripped of surrounding spaces, unless it is only whitespace."
+    return token.strip() or token
+
 def shown_token(token: str) -> str:
-    "A token as the targets quote it: a JSON string, stripped of surrounding spaces unless it is only whitespace (a newline shows as \"\\n\")."
-    return json.dumps(token.strip() or token, ensure_ascii=False)
+    "A token as the targets quote it: `bare_token` as a JSON string (a newline shows as \"\\n\")."
+    return json.dumps(bare_token(token), ensure_ascii=False)
 
 def _last_words(context: str, n: int) -> str:
     "The context's last `n` words (whitespace collapsed), after '…' when it has more."
