@@ -187,7 +187,8 @@ TARGET_PARTS = ("context", "token", "next", "quote")
 class ExplanationTargets:
     "Targets v2 from an activation dataset's columns: 'Context: <kind> about <topic>. Token: \"<t>\". Next: \"a\" 41%, \"b\" 22%. Text: …<last words>'."
     reads = "rows"  # summarize_dataset passes the split's columns, not only its contexts
-    def __init__(self, quote_words: int = 12, n_next: int = 3, parts=TARGET_PARTS, n_topic: int = 3):
+    # the defaults are the demo's and the recipe's: the token, the top next token, 4 words (the ablation in 14_pipeline)
+    def __init__(self, quote_words: int = 4, n_next: int = 1, parts="token,next,quote", n_topic: int = 3):
         parts = tuple(parts.split(",") if isinstance(parts, str) else parts)
         if not parts or set(parts) - set(TARGET_PARTS):
             raise ValueError(f"parts must be some of {', '.join(TARGET_PARTS)}, got {parts!r}")
