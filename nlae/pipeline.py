@@ -26,7 +26,7 @@ from .models import base_bytes, is_sharded, load_subject
 from .bundle import read_meta
 from .nla import NLA
 from .report import EvalConfig, compare_table, evaluate_faithfulness, headline_table, write_report
-from .summarize import SUMMARIZERS, make_summarizer, summarize_dataset
+from .summarize import SUMMARIZERS, TARGET_DEFAULTS, make_summarizer, summarize_dataset
 from .reconstructor import AR_READS
 from .verbalizer import AV_TEMPLATE, SHORT_AV_TEMPLATE
 from .rl import RLConfig, heldout_fve, plot_rl, train_rl
@@ -49,10 +49,10 @@ class DemoConfig:
     out_dir: str = "nlae-demo"
     summarizer: str = "facts2"        # warm-start targets: 'facts2' (`ExplanationTargets`: the parts below), 'facts' (the token at t and
                                       # its last 4 words), 'facts-next', 'heuristic', 'local' (04_summarize)
-    target_parts: str = "token,next,quote"  # the parts of 'facts2' targets, comma-separated: the token at t, the subject's top next
+    target_parts: str = TARGET_DEFAULTS["parts"]  # the parts of 'facts2' targets, comma-separated: the token at t, the subject's top next
                                       # token (named right 26% against the logit lens' 23%, below), the last words; 'context' adds kind and topic
-    quote_words: int = 4              # the words 'facts2' targets quote (6 and 12 score lower: below)
-    list_items: int = 1               # the next tokens, and the topic words, 'facts2' targets list
+    quote_words: int = TARGET_DEFAULTS["quote_words"]  # the words 'facts2' targets quote (6 and 12 score lower: below)
+    list_items: int = TARGET_DEFAULTS["n_next"]  # the next tokens, and the topic words, 'facts2' targets list
     ar_reads: str = "explanation"     # where the AR reads: 'explanation' (its own last token: 0.254 against 0.211, below) or 'template' (after its suffix, as before)
     av_prompt: str = "short"          # 'short' (23 tokens for SmolLM2, not 67) or 'chat' (the long template and the chat template's system message)
     docs: int | None = None           # documents of the built-in corpus to use (600; quick: 120)
