@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['POSITION_BINS', 'POSITION_GROUPS', 'CONCEPTS', 'PARAPHRASE_PROMPT', 'fve_parts', 'bootstrap_ci',
            'reconstruction_stats', 'position_group', 'token_kind', 'fve_by_group', 'parse_claims', 'claim_checks',
-           'lens_top1', 'split_claims', 'claims_table', 'subject_quote', 'quote_row', 'generalisation',
+           'lens_top1', 'split_claims', 'claim_share', 'claims_table', 'subject_quote', 'quote_row', 'generalisation',
            'foreign_generalisation', 'generalisation_table', 'at_resid', 'next_token_logprobs', 'kl_rows',
            'causal_fidelity', 'concept_ids', 'swap_concept', 'builtin_edits', 'edit_direction', 'steering_effect',
            'copied_mask', 'quote_leakage', 'strip_copied', 'LocalParaphraser', 'retained', 'robustness', 'loops',
@@ -148,10 +148,14 @@ def split_claims(nla: NLA, explanations: list[str], split, acts_BD: torch.Tensor
     if not with_kind: rows["kind"] = [""] * len(split)
     return claim_checks(explanations, rows, lens_top1(nla, acts_BD))
 
+def claim_share(part: dict, x: float | None, bold: bool = False) -> str:
+    "A claim's accuracy `x` as a percentage; 'no claim' where no explanation states the `part` (0% would read as wrong claims), '—' where unmeasured."
+    return "—" if x is None else "no claim" if part.get("stated") == 0 else f"**{x:.0%}**" if bold else f"{x:.0%}"
+
 def claims_table(rows: dict[str, dict]) -> str:
     "The claims' accuracies of the rows (by name) that carry `claims`, beside the majority baseline and the logit lens, as a Markdown table."
     pct = lambda x: "—" if x is None else f"{x:.0%}"
-    said = lambda part, x: "—" if x is None else "no claim" if part.get("stated") == 0 else f"**{x:.0%}**"  # 0% would read as a wrong claim
+    said = lambda part, x: claim_share(part, x, bold=True)
     lines = ["| text (n) | token at t | majority | next: top-1 named | in top 5 | majority (top-1 / top 5) | logit lens (top-1 / top 5) | kind | majority |",
              "|---|---|---|---|---|---|---|---|---|"]
     for name, r in rows.items():

@@ -16,7 +16,7 @@ import torch
 from .core import write_atomic
 from .data import ActivationDataset, stack_acts
 from .evaluate import derangement, diversity, quote_tail, vector_use
-from .faithfulness import (POSITION_GROUPS, builtin_edits, causal_fidelity, claims_table, foreign_generalisation, fve_by_group, generalisation_table, hygiene, split_claims, subject_quote,
+from .faithfulness import (POSITION_GROUPS, builtin_edits, causal_fidelity, claim_share, claims_table, foreign_generalisation, fve_by_group, generalisation_table, hygiene, split_claims, subject_quote,
                                position_group, quote_leakage, quote_row,
                                reconstruction_stats, robustness, steering_effect, token_kind)
 from .nla import NLA
@@ -159,7 +159,7 @@ def _claim_rows(gen: dict) -> list[tuple[str, str, str, str]]:
     "Headline rows of the claims checked on the held-out rows, with the foreign rows' figure beside."
     held, foreign = (gen.get(k, {}).get("claims") for k in ("held-out", "foreign"))
     if not held: return []
-    said = lambda part, key: "no claim" if part.get("stated") == 0 else f"{part[key]:.0%}"  # 0% would read as wrong claims
+    said = lambda part, key: claim_share(part, part[key])
     also = lambda part, key: f"; foreign {said(foreign[part], key)}" if foreign else ""
     rows = [("claim: the token at t", said(held["token"], "accuracy"), "", f"majority {held['token']['majority']:.0%}{also('token', 'accuracy')}"),
             ("claim: the next token (the subject's top-1 named first)", said(held["next"], "top1"), "",
