@@ -306,7 +306,7 @@ class ExplanationEditor:
     def _ipython_display_(self): display(self.widget)
 
 # %% ../nbs/api/16_inspect.ipynb #58d67a40
-_CURVES = ("loss", "reward_mean", "fve", "kl", "tags_ok", "ar_mse")
+_CURVES = ("loss", "ce_gap", "reward_mean", "fve", "kl", "tags_ok", "ar_mse")  # ce_gap: how much the AV uses the vector (train_av logs it)
 
 class TrainingDashboard:
     "Live curves of a training run in a notebook; pass it as `callback=` to `train_ar`, `train_av` or `train_rl`."
