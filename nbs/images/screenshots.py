@@ -22,6 +22,6 @@ for record in history: board(record)
 for name, view in (("inspect_tokens", inspector), ("inspect_editor", editor), ("inspect_dashboard", board)):
     render_in_browser(view.to_html(out / f"{name}.html"), out / f"{name}.png")
     (out / f"{name}.html").unlink()
-best = inspector.rows[max(range(len(inspector.rows)), key=lambda i: inspector.rows[i]["skill"])]
+best = inspector.rows[inspector.selected]  # read() selected the token of highest skill, the one the page shows
 print(f"inspector: {best['token']!r}: {best['explanation']}")
 print(f"editor: {editor.original!r} -> {editor.effect['edited']!r}: KL {editor.effect['kl']:.3f} nats")
