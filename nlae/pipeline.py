@@ -198,10 +198,11 @@ def plot_progress(points: list[dict]):
 # %% ../nbs/api/14_pipeline.ipynb #58637a66
 def _log(message: str, start: float): print(f"[{time.time() - start:6.0f} s] {message}", flush=True)
 
-def own_explanations(nla: NLA, acts_BD, path: Path) -> list[str]:
-    "The AV's greedy explanations of `acts_BD`, cached in `path` so that a resumed run does not write them again."
+def own_explanations(nla: NLA, acts_BD, path: Path, known: list[str] = ()) -> list[str]:
+    "The AV's greedy explanations of `acts_BD`, cached in `path` so that a resumed run does not write them again; `known`: this AV's explanations of the first rows, written already (they are kept, not written again)."
     if path.exists(): return json.loads(path.read_text())
-    texts = nla.explain(acts_BD, batch_size=64)
+    known = list(known)[:len(acts_BD)]
+    texts = known + (nla.explain(acts_BD[len(known):], batch_size=64) if len(known) < len(acts_BD) else [])
     write_atomic(path, json.dumps(texts))
     return texts
 
@@ -214,11 +215,11 @@ def git_commit() -> str | None:
     except (OSError, subprocess.CalledProcessError): return None
 
 
-def final_ar_stage(nla: NLA, ds, config: FinalARConfig, out: Path, callback=None) -> list[dict]:
-    "The AR trained on the AV's greedy explanations of the first `config.rows` training vectors (`callback(record)` sees each step); the explanations and checkpoints stay in `out`, so a resumed run neither writes nor trains again what it has."
+def final_ar_stage(nla: NLA, ds, config: FinalARConfig, out: Path, callback=None, known: list[str] = ()) -> list[dict]:
+    "The AR trained on the AV's greedy explanations of the first `config.rows` training vectors (`callback(record)` sees each step; `known`: the AV's explanations of the first of them, written already); the explanations and checkpoints stay in `out`, so a resumed run neither writes nor trains again what it has."
     out.mkdir(parents=True, exist_ok=True)
     acts_BD = stack_acts(ds.train.select(range(min(config.rows, len(ds.train)))))
-    own = own_explanations(nla, acts_BD, out/"own_explanations.json")
+    own = own_explanations(nla, acts_BD, out/"own_explanations.json", known)
     return train_ar(nla, own, acts_BD, SFTConfig(steps=config.steps, batch_size=config.batch_size, lr=config.lr, seed=config.seed,
                                                  checkpoint_every=50), out/"checkpoints", callback=callback)
 
@@ -398,7 +399,10 @@ def _final_ar(self: Pipeline) -> list[dict] | None:
     if (folder/"nla"/"nla.json").exists(): return json.loads((folder/"history.json").read_text())
     start_from = self.out/("rl" if self.rl_config else "sft")/"nla"
     nla = self.nla if self.nla is not None and self.nla_from == start_from else self.load(start_from)  # RL's reading only explained with it
-    history = final_ar_stage(nla, self.ds, self.final_config, folder)
+    # without RL the AV is the warm start's: its explanations of the AR stage's rows (the same first rows) are reused
+    adapt_cache = self.out/"checkpoints"/"own_explanations.json"
+    known = json.loads(adapt_cache.read_text()) if not self.rl_config and adapt_cache.exists() else []
+    history = final_ar_stage(nla, self.ds, self.final_config, folder, known=known)
     write_atomic(folder/"history.json", json.dumps(history, indent=1))
     nla.save(folder/"nla", training={**nla.training_summary, "final_ar": dict(config=dataclasses.asdict(self.final_config))})
     self.nla_from = folder/"nla"
