@@ -244,6 +244,9 @@ class Pipeline:
     @property
     def heldout_rows(self) -> str: return f"held-out rows 0-{self.n - 1}"
 
+    @property
+    def adapt_explanations(self) -> Path: return self.out/"checkpoints"/"own_explanations.json"  # the AR stage's; the final AR reuses them
+
     def _record(self, stage: str, t0: float, fve: float | None = None, reading: str = "round trip"):
         "Record `stage`'s seconds since `t0` and its reading, unless an earlier run recorded it (it did the work; this one read it back)."
         if stage in self.recorded_before: return
@@ -319,7 +322,7 @@ def _ar_own(self: Pipeline) -> dict:
     c, ds, t0 = self.config, self.ds, time.time()
     if c.ar_adapt_steps:
         adapt_BD = self.train_acts_BD[:c.adapt_rows]
-        own = own_explanations(self.nla, adapt_BD, self.out/"checkpoints"/"own_explanations.json")
+        own = own_explanations(self.nla, adapt_BD, self.adapt_explanations)
         history = self.histories["AR on the AV's own explanations"] = train_ar(self.nla, own, adapt_BD, SFTConfig(
             steps=c.ar_adapt_steps, batch_size=c.batch_size, lr=c.ar_lr, seed=c.seed, checkpoint_every=10), self.out/"checkpoints"/"adapt")
         _log(f"AR trained on the AV's {len(own)} explanations: loss {history[0]['loss']:.3f} -> {history[-1]['loss']:.3f}", self.start)
@@ -400,8 +403,7 @@ def _final_ar(self: Pipeline) -> list[dict] | None:
     start_from = self.out/("rl" if self.rl_config else "sft")/"nla"
     nla = self.nla if self.nla is not None and self.nla_from == start_from else self.load(start_from)  # RL's reading only explained with it
     # without RL the AV is the warm start's: its explanations of the AR stage's rows (the same first rows) are reused
-    adapt_cache = self.out/"checkpoints"/"own_explanations.json"
-    known = json.loads(adapt_cache.read_text()) if not self.rl_config and adapt_cache.exists() else []
+    known = json.loads(self.adapt_explanations.read_text()) if not self.rl_config and self.adapt_explanations.exists() else []
     history = final_ar_stage(nla, self.ds, self.final_config, folder, known=known)
     write_atomic(folder/"history.json", json.dumps(history, indent=1))
     nla.save(folder/"nla", training={**nla.training_summary, "final_ar": dict(config=dataclasses.asdict(self.final_config))})
